@@ -1,0 +1,111 @@
+import { createRequire } from 'node:module';
+import { DeviceIdSchema, UnitCodeSchema } from '@nguon/schemas';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every setting of the agent. The README's configuration table mirrors this list. */
+// Strict: a misspelt key in the file is reported instead of silently falling back to a default.
+const AgentConfigSchema = z.strictObject({
+  deviceId: DeviceIdSchema,
+  /** MQTT password and HTTP Basic password for media downloads. */
+  secret: z.string().min(1, 'required'),
+  brokerUrl: z.string().regex(/^mqtts?:\/\/[^/\s]+$/, 'must look like mqtt://host:port (or mqtts://)'),
+  dataDir: z.string().min(1, 'required'),
+  heartbeatIntervalS: z.number().int().min(1).max(3600).default(30),
+  player: z.enum(['alsa', 'null']).default('alsa'),
+  alsaDevice: z.string().min(1).default('default'),
+  ffmpegPath: z.string().min(1).optional(),
+  areas: z.array(z.array(UnitCodeSchema).min(1)).max(16).default([]),
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+});
+
+type ParsedConfig = z.infer<typeof AgentConfigSchema>;
+export type AgentConfig = Readonly<Omit<ParsedConfig, 'ffmpegPath' | 'areas'>> & {
+  readonly ffmpegPath: string;
+  readonly areas: readonly (readonly string[])[];
+};
+
+export const ENV_PREFIX = 'NGUON_AGENT_';
+
+/** How each env variable maps onto a field; strings are converted here so zod sees the real types. */
+const ENV_FIELDS: Record<string, { field: keyof ParsedConfig; kind: 'string' | 'number' | 'json' }> = {
+  DEVICE_ID: { field: 'deviceId', kind: 'string' },
+  SECRET: { field: 'secret', kind: 'string' },
+  BROKER_URL: { field: 'brokerUrl', kind: 'string' },
+  DATA_DIR: { field: 'dataDir', kind: 'string' },
+  HEARTBEAT_INTERVAL_S: { field: 'heartbeatIntervalS', kind: 'number' },
+  PLAYER: { field: 'player', kind: 'string' },
+  ALSA_DEVICE: { field: 'alsaDevice', kind: 'string' },
+  FFMPEG_PATH: { field: 'ffmpegPath', kind: 'string' },
+  AREAS: { field: 'areas', kind: 'json' },
+  LOG_LEVEL: { field: 'logLevel', kind: 'string' },
+};
+
+export class AgentConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid agent configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'AgentConfigError';
+  }
+}
+
+function envOverrides(env: Record<string, string | undefined>, problems: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [suffix, { field, kind }] of Object.entries(ENV_FIELDS)) {
+    const name = `${ENV_PREFIX}${suffix}`;
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (kind === 'string') out[field] = raw;
+    else if (kind === 'number') out[field] = raw.trim() === '' ? Number.NaN : Number(raw);
+    else {
+      try {
+        out[field] = JSON.parse(raw);
+      } catch {
+        problems.push(`${name}: not valid JSON`);
+      }
+    }
+  }
+  return out;
+}
+
+/** The bundled ffmpeg exists only for platforms @ffmpeg-installer ships; resolve it only when needed. */
+function bundledFfmpegPath(): string | undefined {
+  try {
+    const ffmpeg = createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string };
+    return ffmpeg.path;
+  } catch {
+    return undefined;
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/**
+ * Pure apart from locating the bundled ffmpeg: reads only the objects given.
+ * `NGUON_AGENT_*` env variables override the file. Throws one AgentConfigError listing every problem.
+ */
+export function loadAgentConfig(fileJson: unknown, env: Record<string, string | undefined>): AgentConfig {
+  const problems: string[] = [];
+  let file: Record<string, unknown> = {};
+  if (fileJson !== undefined && fileJson !== null) {
+    if (typeof fileJson === 'object' && !Array.isArray(fileJson)) file = fileJson as Record<string, unknown>;
+    else problems.push('config file: must be a JSON object');
+  }
+  const merged = { ...file, ...envOverrides(env, problems) };
+  const parsed = AgentConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const ffmpegPath = parsed.success ? (parsed.data.ffmpegPath ?? bundledFfmpegPath()) : undefined;
+  if (parsed.success && !ffmpegPath) {
+    problems.push('ffmpegPath: no bundled ffmpeg for this platform; set it (e.g. /usr/bin/ffmpeg)');
+  }
+  if (problems.length > 0 || !parsed.success || !ffmpegPath) throw new AgentConfigError(problems);
+  return deepFreeze({ ...parsed.data, ffmpegPath });
+}

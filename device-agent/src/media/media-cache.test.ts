@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMediaCache, MediaError } from './media-cache.js';
+
+const body = Buffer.from('not really an mp3, but bytes are bytes');
+const sha256 = createHash('sha256').update(body).digest('hex');
+let server: Server;
+let base: string;
+let dir: string;
+let requests: { url: string; auth: string | undefined }[];
+
+beforeAll(async () => {
+  // A real HTTP server: the cache is tested against the same transport the receiver uses.
+  server = createServer((req, res) => {
+    requests.push({ url: req.url ?? '', auth: req.headers.authorization });
+    if (req.headers.authorization !== `Basic ${Buffer.from('dev-1:s3cret').toString('base64')}`) {
+      res.writeHead(401).end();
+      return;
+    }
+    res.writeHead(req.url === '/missing' ? 404 : 200).end(req.url === '/corrupt' ? Buffer.from('other') : body);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.close();
+});
+beforeEach(async () => {
+  requests = [];
+  dir = await mkdtemp(join(tmpdir(), 'nguon-cache-'));
+});
+
+const media = (path: string, sha = sha256) => ({ sha256: sha, url: `${base}${path}`, sizeBytes: 1_000, durationMs: 1 });
+
+describe('media cache', () => {
+  it('downloads with Basic auth, verifies and stores as <sha256>.mp3, then serves from cache', async () => {
+    const cache = createMediaCache({ dir, username: 'dev-1', password: 's3cret' });
+    await cache.init();
+    const path = await cache.ensure(media('/ok'));
+    expect(path).toBe(join(dir, `${sha256}.mp3`));
+    expect(await readFile(path)).toEqual(body);
+    expect(await cache.ensure(media('/ok'))).toBe(path);
+    expect(requests).toHaveLength(1);
+    expect(await readdir(dir)).toEqual([`${sha256}.mp3`]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a file whose digest differs and leaves nothing behind', async () => {
+    const cache = createMediaCache({ dir, username: 'dev-1', password: 's3cret' });
+    await cache.init();
+    const err = await cache.ensure(media('/corrupt')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MediaError);
+    expect((err as MediaError).code).toBe('checksum_mismatch');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('re-downloads a cached file that was corrupted on disk', async () => {
+    const cache = createMediaCache({ dir, username: 'dev-1', password: 's3cret' });
+    await cache.init();
+    await writeFile(join(dir, `${sha256}.mp3`), 'bit rot');
+    expect(await readFile(await cache.ensure(media('/ok')))).toEqual(body);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('reports HTTP errors and wrong credentials as download_failed', async () => {
+    const wrong = createMediaCache({ dir, username: 'dev-1', password: 'nope' });
+    await wrong.init();
+    await expect(wrong.ensure(media('/ok'))).rejects.toMatchObject({ code: 'download_failed' });
+    const right = createMediaCache({ dir, username: 'dev-1', password: 's3cret' });
+    await expect(right.ensure(media('/missing'))).rejects.toMatchObject({ code: 'download_failed' });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('cuts off a body larger than announced', async () => {
+    const cache = createMediaCache({ dir, username: 'dev-1', password: 's3cret' });
+    await cache.init();
+    await expect(cache.ensure({ ...media('/ok'), sizeBytes: 5 })).rejects.toMatchObject({ code: 'download_failed' });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('removes partial downloads left by a crash on init', async () => {
+    await writeFile(join(dir, 'abc.part'), 'half');
+    await createMediaCache({ dir, username: 'u', password: 'p' }).init();
+    expect(await readdir(dir)).toEqual([]);
+  });
+});

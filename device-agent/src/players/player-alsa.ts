@@ -1,0 +1,15 @@
+import type { Player } from './player.js';
+import { alsaPlayerArgs } from './player-args.js';
+import { startSupervisedProcess } from './supervised-process.js';
+
+/** Plays through ALSA, the sound stack of a Raspberry-Pi-class receiver. */
+export function createAlsaPlayer(opts: { ffmpegPath: string; alsaDevice: string; killTimeoutMs?: number }): Player {
+  return {
+    play: (file, { volume }) =>
+      startSupervisedProcess({
+        command: opts.ffmpegPath,
+        args: alsaPlayerArgs(file, { volume, alsaDevice: opts.alsaDevice }),
+        killTimeoutMs: opts.killTimeoutMs,
+      }),
+  };
+}

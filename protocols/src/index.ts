@@ -1,0 +1,5 @@
+export * from './acl.js';
+export * from './codec.js';
+export * from './messages.js';
+export * from './registry.js';
+export * from './topics.js';

@@ -1,0 +1,70 @@
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { accountsRoutes } from './modules/accounts/accounts.routes.js';
+import type { AccountsService } from './modules/accounts/accounts.service.js';
+import type { DeviceStatusService } from './modules/devices/device-status.service.js';
+import { devicesRoutes } from './modules/devices/devices.routes.js';
+import type { DevicesService } from './modules/devices/devices.service.js';
+import { mediaRoutes } from './modules/media/media.routes.js';
+import type { MediaService } from './modules/media/media.service.js';
+import type { CommandsService } from './modules/playback/commands.service.js';
+import type { PlaybackLogService } from './modules/playback/playback-log.service.js';
+import { playbackRoutes } from './modules/playback/playback.routes.js';
+import { unitsRoutes } from './modules/units/units.routes.js';
+import type { UnitsService } from './modules/units/units.service.js';
+import { authPlugin } from './plugins/auth.js';
+import { installErrorHandler } from './plugins/error-handler.js';
+
+export interface AppServices {
+  accounts: AccountsService;
+  units: UnitsService;
+  devices: DevicesService;
+  deviceStatus: DeviceStatusService;
+  media: MediaService;
+  commands: CommandsService;
+  playbackLogs: PlaybackLogService;
+}
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  services: AppServices;
+  /** The broker URL receivers are told to use, shown with their credentials. */
+  mqttUrlForDevices: () => string;
+  health: () => Record<string, unknown>;
+}
+
+/** Builds the HTTP app without listening; tests inject requests into it or listen on port 0. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, services: s } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: config.media.uploadMaxBytes, files: 1, fields: 10 } });
+  await app.register(authPlugin, { accounts: s.accounts, devices: s.devices });
+
+  app.get('/health', async () => ({ ok: true, ...deps.health() }));
+  await app.register(accountsRoutes, { accounts: s.accounts });
+  await app.register(unitsRoutes, { units: s.units });
+  await app.register(devicesRoutes, {
+    devices: s.devices,
+    status: s.deviceStatus,
+    units: s.units,
+    mqttUrlForDevices: deps.mqttUrlForDevices,
+  });
+  await app.register(mediaRoutes, { service: s.media });
+  await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs });
+  return app;
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+
+/** Every setting, its env variable and default. The README's configuration table mirrors this list. */
+const EnvSchema = z.object({
+  NGUON_DATA_DIR: z.string().min(1).default('./data'),
+  NGUON_HOST: z.string().min(1).default('0.0.0.0'),
+  NGUON_HTTP_PORT: port.default(8080),
+  /** The base URL receivers use to download media; defaults to http://<host>:<port>. */
+  NGUON_PUBLIC_URL: z.url().optional(),
+  NGUON_MQTT_EMBEDDED: bool.default(true),
+  NGUON_MQTT_PORT: port.default(1884),
+  NGUON_MQTT_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Broker the server itself connects to. Empty: the embedded broker. Set to use Mosquitto/EMQX etc. */
+  NGUON_MQTT_URL: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://').optional(),
+  NGUON_MQTT_USERNAME: z.string().optional(),
+  NGUON_MQTT_PASSWORD: z.string().optional(),
+  NGUON_UPLOAD_MAX_MB: z.coerce.number().positive().max(4096).default(200),
+  NGUON_LOUDNESS_LUFS: z.coerce.number().min(-40).max(-5).default(-16),
+  NGUON_AUDIO_BITRATE_K: z.coerce.number().int().min(16).max(320).default(64),
+  NGUON_MAX_AUDIO_MINUTES: z.coerce.number().positive().max(24 * 60).default(180),
+  NGUON_FFMPEG_PATH: z.string().min(1).optional(),
+  NGUON_FFPROBE_PATH: z.string().min(1).optional(),
+  NGUON_COMMAND_TTL_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  NGUON_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().min(5).max(3600).default(90),
+  NGUON_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
+  NGUON_DEMO: bool.default(true),
+  NGUON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = ReturnType<typeof shape>;
+
+function shape(e: z.infer<typeof EnvSchema>) {
+  return {
+    dataDir: e.NGUON_DATA_DIR,
+    logLevel: e.NGUON_LOG_LEVEL,
+    http: {
+      host: e.NGUON_HOST,
+      port: e.NGUON_HTTP_PORT,
+      /** Absent: derived from the host and the port actually bound (see publicUrlFor). */
+      publicUrl: e.NGUON_PUBLIC_URL?.replace(/\/$/, ''),
+    },
+    mqtt: {
+      embedded: e.NGUON_MQTT_EMBEDDED,
+      host: e.NGUON_MQTT_HOST,
+      port: e.NGUON_MQTT_PORT,
+      url: e.NGUON_MQTT_URL,
+      username: e.NGUON_MQTT_USERNAME,
+      password: e.NGUON_MQTT_PASSWORD,
+    },
+    media: {
+      uploadMaxBytes: Math.round(e.NGUON_UPLOAD_MAX_MB * 1024 * 1024),
+      loudnessLufs: e.NGUON_LOUDNESS_LUFS,
+      bitrateK: e.NGUON_AUDIO_BITRATE_K,
+      maxDurationMs: Math.round(e.NGUON_MAX_AUDIO_MINUTES * 60_000),
+      ffmpegPath: e.NGUON_FFMPEG_PATH,
+      ffprobePath: e.NGUON_FFPROBE_PATH,
+    },
+    devices: { commandTtlMs: e.NGUON_COMMAND_TTL_S * 1000, heartbeatTimeoutMs: e.NGUON_HEARTBEAT_TIMEOUT_S * 1000 },
+    admin: { initialPassword: e.NGUON_ADMIN_PASSWORD },
+    demo: { enabled: e.NGUON_DEMO },
+  };
+}
+
+/** The base URL receivers download from: the configured one, else this host and the bound port. */
+export function publicUrlFor(http: { host: string; publicUrl?: string | undefined }, boundPort: number): string {
+  if (http.publicUrl) return http.publicUrl;
+  const host = http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
+  return `http://${host}:${boundPort}`;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** Pure: reads only the object given. Throws one ConfigError that lists every problem at once. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const relevant = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k.startsWith('NGUON_') && v !== undefined && v !== ''),
+  );
+  const parsed = EnvSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return deepFreeze(shape(parsed.data));
+}
+
+/** For tests: a valid config with overrides merged at the top level of each section. */
+export const CONFIG_ENV_KEYS = Object.keys(EnvSchema.shape);

@@ -1,0 +1,142 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  integer('created_at', { mode: 'number' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+/** The administrative hierarchy is data: national → province → (district) → commune, any depth. */
+export const units = sqliteTable(
+  'units',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    level: text('level').notNull(),
+    parentId: integer('parent_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('units_code_uq').on(t.code), index('units_parent_idx').on(t.parentId)],
+);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role').notNull(),
+    unitId: integer('unit_id').notNull(),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_username_uq').on(t.username)],
+);
+
+/** Login sessions and API tokens; only the sha256 of the token is stored. */
+export const authTokens = sqliteTable('auth_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: integer('user_id').notNull(),
+  kind: text('kind').notNull(),
+  createdAt: createdAt(),
+  expiresAt: integer('expires_at').notNull(),
+  revokedAt: integer('revoked_at'),
+});
+
+export const devices = sqliteTable(
+  'devices',
+  {
+    id: text('id').primaryKey(),
+    unitId: integer('unit_id').notNull(),
+    name: text('name').notNull(),
+    hardwareId: text('hardware_id'),
+    lat: real('lat'),
+    lon: real('lon'),
+    /** sha256 of a 256-bit random secret: a KDF adds nothing for a random secret and would cost CPU per connect. */
+    secretHash: text('secret_hash').notNull(),
+    volume: integer('volume').notNull().default(80),
+    muted: integer('muted', { mode: 'boolean' }).notNull().default(false),
+    desiredVersion: integer('desired_version').notNull().default(0),
+    revokedAt: integer('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('devices_hardware_uq').on(t.hardwareId), index('devices_unit_idx').on(t.unitId)],
+);
+
+/** Latest known state of each receiver, from presence and heartbeats. */
+export const deviceStatus = sqliteTable('device_status', {
+  deviceId: text('device_id').primaryKey(),
+  online: integer('online', { mode: 'boolean' }).notNull(),
+  session: text('session'),
+  changedAt: integer('changed_at').notNull(),
+  lastSeenAt: integer('last_seen_at').notNull(),
+  agentVersion: text('agent_version'),
+  health: text('health', { mode: 'json' }),
+});
+
+/** Content-addressed broadcast audio: the sha256 of the transcoded file is its address. */
+export const mediaFiles = sqliteTable(
+  'media_files',
+  {
+    sha256: text('sha256').primaryKey(),
+    sourceSha256: text('source_sha256').notNull(),
+    originalName: text('original_name').notNull(),
+    sourceFormat: text('source_format').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    sourceLoudnessLufs: real('source_loudness_lufs'),
+    loudnessLufs: real('loudness_lufs'),
+    profile: text('profile').notNull(),
+    unitId: integer('unit_id'),
+    createdBy: integer('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('media_source_idx').on(t.sourceSha256)],
+);
+
+export const commands = sqliteTable('commands', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  targetKind: text('target_kind').notNull(),
+  target: text('target').notNull(),
+  payload: text('payload', { mode: 'json' }).notNull(),
+  createdBy: integer('created_by'),
+  createdAt: createdAt(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+export const commandReplies = sqliteTable(
+  'command_replies',
+  {
+    commandId: text('command_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    result: text('result', { mode: 'json' }),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.commandId, t.deviceId] })],
+);
+
+/** Append-only proof of play. The agent's log id is the key, so a resent log is stored once. */
+export const playbackLogs = sqliteTable(
+  'playback_logs',
+  {
+    id: text('id').primaryKey(),
+    deviceId: text('device_id').notNull(),
+    playId: text('play_id').notNull(),
+    commandId: text('command_id'),
+    sha256: text('sha256').notNull(),
+    event: text('event').notNull(),
+    startedAt: integer('started_at'),
+    endedAt: integer('ended_at'),
+    playedMs: integer('played_ms'),
+    reason: text('reason'),
+    deviceTs: integer('device_ts').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('playback_device_idx').on(t.deviceId, t.receivedAt), index('playback_play_idx').on(t.playId)],
+);

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/db.js';
+import { devices } from '../../db/schema.js';
+import { AppError, notFound } from '../../errors.js';
+import { sameHash, sha256Hex } from '../accounts/tokens.js';
+import type { UnitsService } from '../units/units.service.js';
+
+export interface Device {
+  id: string;
+  unitId: number;
+  name: string;
+  hardwareId: string | null;
+  lat: number | null;
+  lon: number | null;
+  volume: number;
+  muted: boolean;
+  desiredVersion: number;
+  revokedAt: number | null;
+  createdAt: number;
+}
+
+export interface RegisterDeviceInput {
+  unitId: number;
+  name: string;
+  hardwareId?: string | null;
+  lat?: number | null;
+  lon?: number | null;
+}
+
+function newDeviceId(): string {
+  // Short, topic-safe, unguessable enough to not be enumerable.
+  return `r${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
+}
+
+function strip(row: typeof devices.$inferSelect): Device {
+  const { secretHash: _s, ...rest } = row;
+  return rest;
+}
+
+export function createDevicesService(deps: { db: Db; units: UnitsService }) {
+  const { db, units } = deps;
+
+  return {
+    /** Registers a receiver; the secret is returned once and only its hash is kept. */
+    register(input: RegisterDeviceInput): { device: Device; secret: string } {
+      if (!units.get(input.unitId)) throw new AppError('not_found', `unit ${input.unitId} not found`);
+      if (input.hardwareId && db.select().from(devices).where(eq(devices.hardwareId, input.hardwareId)).get())
+        throw new AppError('conflict', `a device with hardware id ${input.hardwareId} is already registered`);
+      const secret = randomBytes(32).toString('base64url');
+      const row = db
+        .insert(devices)
+        .values({
+          id: newDeviceId(),
+          unitId: input.unitId,
+          name: input.name,
+          hardwareId: input.hardwareId ?? null,
+          lat: input.lat ?? null,
+          lon: input.lon ?? null,
+          secretHash: sha256Hex(secret),
+        })
+        .returning()
+        .get();
+      return { device: strip(row), secret };
+    },
+
+    get(id: string): Device {
+      const row = db.select().from(devices).where(eq(devices.id, id)).get();
+      if (!row) throw notFound(`device ${id}`);
+      return strip(row);
+    },
+
+    byHardwareId(hardwareId: string): Device | undefined {
+      const row = db.select().from(devices).where(eq(devices.hardwareId, hardwareId)).get();
+      return row ? strip(row) : undefined;
+    },
+
+    /** Issues a new secret (shown once); the old one stops working for new connections at once. */
+    rotateSecret(id: string): string {
+      this.get(id);
+      const secret = randomBytes(32).toString('base64url');
+      db.update(devices).set({ secretHash: sha256Hex(secret) }).where(eq(devices.id, id)).run();
+      return secret;
+    },
+
+    list(): Device[] {
+      return db.select().from(devices).all().map(strip);
+    },
+
+    /** Checks a device's credentials. Returns its area path when valid and not revoked. */
+    verify(id: string, secret: string): { device: Device; areaPath: string[] } | null {
+      const row = db.select().from(devices).where(eq(devices.id, id)).get();
+      if (!row || row.revokedAt !== null) return null;
+      if (!sameHash(sha256Hex(secret), row.secretHash)) return null;
+      return { device: strip(row), areaPath: units.path(row.unitId) };
+    },
+
+    areaPath(id: string): string[] {
+      return units.path(this.get(id).unitId);
+    },
+
+    /** Bumps the desired-state version (volume, mute) and returns the new row. */
+    setDesired(id: string, patch: { volume?: number; muted?: boolean }): Device {
+      const current = this.get(id);
+      const row = db
+        .update(devices)
+        .set({ ...patch, desiredVersion: current.desiredVersion + 1 })
+        .where(eq(devices.id, id))
+        .returning()
+        .get();
+      if (!row) throw notFound(`device ${id}`);
+      return strip(row);
+    },
+  };
+}
+export type DevicesService = ReturnType<typeof createDevicesService>;

@@ -1,0 +1,46 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/db.js';
+import { mediaFiles } from '../../db/schema.js';
+import type { MediaFile, NewMediaFile } from './media.schemas.js';
+
+export type MediaRepository = ReturnType<typeof createMediaRepository>;
+
+export function createMediaRepository(db: Db) {
+  const get = (sha256: string): MediaFile | undefined =>
+    db.select().from(mediaFiles).where(eq(mediaFiles.sha256, sha256)).get();
+
+  return {
+    get,
+
+    /**
+     * Inserts unless a row with this sha256 exists, and returns the stored row either way: the same
+     * audio uploaded twice (or by two requests at once) is one file.
+     */
+    insert(row: NewMediaFile): MediaFile {
+      return db.transaction((tx) => {
+        tx.insert(mediaFiles).values(row).onConflictDoNothing({ target: mediaFiles.sha256 }).run();
+        return tx.select().from(mediaFiles).where(eq(mediaFiles.sha256, row.sha256)).get()!;
+      });
+    },
+
+    /** An earlier transcode of the same upload with the same profile, so it need not be redone. */
+    findBySource(sourceSha256: string, profile: string): MediaFile | undefined {
+      return db
+        .select()
+        .from(mediaFiles)
+        .where(and(eq(mediaFiles.sourceSha256, sourceSha256), eq(mediaFiles.profile, profile)))
+        .orderBy(desc(mediaFiles.createdAt))
+        .get();
+    },
+
+    list(opts: { limit?: number; offset?: number } = {}): MediaFile[] {
+      return db
+        .select()
+        .from(mediaFiles)
+        .orderBy(desc(mediaFiles.createdAt))
+        .limit(opts.limit ?? 100)
+        .offset(opts.offset ?? 0)
+        .all();
+    },
+  };
+}

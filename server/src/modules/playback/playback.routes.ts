@@ -1,0 +1,65 @@
+import { DeviceIdSchema, Sha256Schema, VolumeSchema } from '@nguon/schemas';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { CommandsService } from './commands.service.js';
+import type { PlaybackLogService } from './playback-log.service.js';
+
+const IdParams = z.object({ id: DeviceIdSchema });
+
+export const playbackRoutes: FastifyPluginAsync<{ commands: CommandsService; logs: PlaybackLogService }> = async (
+  base,
+  opts,
+) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const operator = app.requireRole('admin');
+  const actor = (r: { user: { id: number } | null }) => r.user?.id ?? null;
+
+  app.post(
+    '/api/v1/devices/:id/play',
+    {
+      preHandler: operator,
+      schema: { params: IdParams, body: z.object({ sha256: Sha256Schema, volume: VolumeSchema.optional() }).strict() },
+    },
+    async (request, reply) => {
+      reply.status(202);
+      return opts.commands.playNow(request.params.id, request.body, actor(request));
+    },
+  );
+
+  app.post(
+    '/api/v1/devices/:id/stop',
+    { preHandler: operator, schema: { params: IdParams, body: z.object({ playId: z.string().max(100).optional() }).strict().optional() } },
+    async (request, reply) => {
+      reply.status(202);
+      return opts.commands.stop(request.params.id, request.body?.playId, actor(request));
+    },
+  );
+
+  app.post(
+    '/api/v1/devices/:id/volume',
+    {
+      preHandler: operator,
+      schema: { params: IdParams, body: z.object({ volume: VolumeSchema, muted: z.boolean().optional() }).strict() },
+    },
+    async (request, reply) => {
+      reply.status(202);
+      return opts.commands.setVolume(request.params.id, request.body.volume, request.body.muted, actor(request));
+    },
+  );
+
+  app.get(
+    '/api/v1/devices/:id/logs',
+    {
+      preHandler: app.requireUser,
+      schema: { params: IdParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+    },
+    async (request) => ({ logs: opts.logs.forDevice(request.params.id, request.query.limit) }),
+  );
+
+  app.get(
+    '/api/v1/commands/:id',
+    { preHandler: app.requireUser, schema: { params: z.object({ id: z.string().min(1).max(100) }) } },
+    async (request) => ({ command: opts.commands.get(request.params.id) }),
+  );
+};

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { type AppServices, buildApp } from './app.js';
+import { type Config, publicUrlFor } from './config.js';
+import { openDatabase } from './db/db.js';
+import { createAccountsService } from './modules/accounts/accounts.service.js';
+import { createDesiredStateService } from './modules/devices/desired-state.service.js';
+import { createDeviceStatusService } from './modules/devices/device-status.service.js';
+import { createDevicesService } from './modules/devices/devices.service.js';
+import { createMediaRepository } from './modules/media/media.repository.js';
+import { createMediaService } from './modules/media/media.service.js';
+import { createCommandsService } from './modules/playback/commands.service.js';
+import { createPlaybackLogService } from './modules/playback/playback-log.service.js';
+import { wireDeviceMessages } from './modules/playback/wire-device-messages.js';
+import { bootstrapData } from './modules/units/bootstrap.js';
+import { createUnitsService } from './modules/units/units.service.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from './plugins/broker.js';
+import { connectServerMqtt, type ServerMqtt } from './plugins/mqtt-client.js';
+
+export class PortInUseError extends Error {
+  constructor(
+    readonly what: 'HTTP' | 'MQTT',
+    readonly port: number,
+    readonly envVar: string,
+  ) {
+    super(`${what} port ${port} is already in use. Stop the other program or choose another port: ${envVar}=<port>`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export interface RunningServer {
+  config: Config;
+  app: FastifyInstance;
+  services: AppServices;
+  url: string;
+  brokerUrl: string;
+  broker: EmbeddedBroker | null;
+  mqtt: ServerMqtt;
+  /** Set only on the very first run when the admin password was generated. */
+  initialAdminPassword: string | undefined;
+  close(): Promise<void>;
+}
+
+const isAddrInUse = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
+
+/** Composes and starts everything: SQLite, embedded broker, the server's MQTT client, HTTP. */
+export async function startServer(config: Config, log: Logger, clock: () => number = Date.now): Promise<RunningServer> {
+  mkdirSync(path.join(config.dataDir, 'tmp'), { recursive: true });
+  const database = openDatabase(path.join(config.dataDir, 'nguon.sqlite'));
+  const { db } = database;
+  const units = createUnitsService({ db });
+  const devices = createDevicesService({ db, units });
+  const accounts = createAccountsService({ db, clock });
+  const cleanups: Array<() => Promise<void> | void> = [() => database.close()];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+
+  // Known for sure only once HTTP is bound (port 0 in tests); commands are sent only after that.
+  let publicUrl = config.http.publicUrl ?? '';
+  try {
+    let broker: EmbeddedBroker | null = null;
+    const serverUser = { username: 'nguon-server', password: randomBytes(24).toString('base64url') };
+    if (config.mqtt.embedded) {
+      broker = await startEmbeddedBroker({
+        host: config.mqtt.host,
+        port: config.mqtt.port,
+        log: log.child({ module: 'broker' }),
+        serverUser,
+        verifyDevice: (id, secret) => devices.verify(id, secret),
+      }).catch((err) => {
+        throw isAddrInUse(err) ? new PortInUseError('MQTT', config.mqtt.port, 'NGUON_MQTT_PORT') : err;
+      });
+      const b = broker;
+      cleanups.push(() => b.close());
+    }
+    const brokerUrl = config.mqtt.url ?? `mqtt://127.0.0.1:${broker?.port}`;
+    const mqtt = await connectServerMqtt({
+      url: brokerUrl,
+      username: config.mqtt.url ? config.mqtt.username : serverUser.username,
+      password: config.mqtt.url ? config.mqtt.password : serverUser.password,
+      log: log.child({ module: 'mqtt' }),
+    });
+    cleanups.push(() => mqtt.close());
+
+    const media = createMediaService({ db, config: config.media, dataDir: config.dataDir, log: log.child({ module: 'media' }) });
+    const desired = createDesiredStateService({ devices, mqtt, clock });
+    const services: AppServices = {
+      accounts,
+      units,
+      devices,
+      deviceStatus: createDeviceStatusService({ db, clock }),
+      media,
+      playbackLogs: createPlaybackLogService({ db, clock }),
+      commands: createCommandsService({
+        db,
+        mqtt,
+        devices,
+        desired,
+        media: createMediaRepository(db),
+        mediaUrl: (sha) => `${publicUrl}/api/v1/media/${sha}/file`,
+        commandTtlMs: config.devices.commandTtlMs,
+        clock,
+        log: log.child({ module: 'commands' }),
+      }),
+    };
+    const stopWiring = wireDeviceMessages({ mqtt, services, desired, config, log: log.child({ module: 'ingest' }) });
+    cleanups.push(stopWiring);
+
+    const { initialPassword } = await bootstrapData({ config, units, accounts, log });
+
+    const app = await buildApp({
+      config,
+      log,
+      services,
+      mqttUrlForDevices: () => config.mqtt.url ?? `mqtt://${new URL(publicUrl).hostname}:${broker?.port}`,
+      health: () => ({ mqttConnected: mqtt.connected(), devicesConnected: broker?.connectedCount() ?? null }),
+    });
+    cleanups.push(() => app.close());
+    await app.listen({ host: config.http.host, port: config.http.port }).catch((err) => {
+      throw isAddrInUse(err) ? new PortInUseError('HTTP', config.http.port, 'NGUON_HTTP_PORT') : err;
+    });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
+    publicUrl = publicUrlFor(config.http, port);
+    return {
+      config,
+      app,
+      services,
+      url: `http://127.0.0.1:${port}`,
+      brokerUrl,
+      broker,
+      mqtt,
+      initialAdminPassword: initialPassword,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
