@@ -43,5 +43,7 @@ if (receivers > 0) {
     ),
   );
   await Promise.all(agents.map((a) => a.start()));
-  process.stdout.write(`  ${receivers} simulated receivers are connected (null player: they decode, but make no sound).\n`);
+  process.stdout.write(
+    `  ${receivers} simulated receivers are connected (null player: they decode, but make no sound).\n`,
+  );
 }

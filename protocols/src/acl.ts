@@ -10,7 +10,7 @@ import { type AreaPath, parseTopic, TOPIC_ROOT } from './topics.js';
  */
 export function deviceMayPublish(deviceId: string, topic: string): boolean {
   const t = parseTopic(topic);
-  if (!t || t.scope !== 'device' || t.deviceId !== deviceId) return false;
+  if (t?.scope !== 'device' || t.deviceId !== deviceId) return false;
   return Object.values(registry).some((s) => s.scope === 'device' && s.suffix === t.suffix && s.from === 'device');
 }
 

@@ -45,7 +45,9 @@ describe('codec', () => {
 
   it('refuses to encode an invalid payload (our own bug) instead of sending it', () => {
     // volume out of range on purpose: the schema, not the type, catches it
-    expect(() => encodeForDevice('command', 'd', { v: 1, id: 'c', ts: now, expiresAt: now, type: 'setVolume', volume: 400 })).toThrow();
+    expect(() =>
+      encodeForDevice('command', 'd', { v: 1, id: 'c', ts: now, expiresAt: now, type: 'setVolume', volume: 400 }),
+    ).toThrow();
   });
 
   it.each([

@@ -59,7 +59,6 @@ export function decode(topic: string, payload: Buffer | Uint8Array | string): De
     const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     return { ok: false, code: 'invalid', message: `${kind}: ${issues.slice(0, 5).join('; ')}` };
   }
-  const where =
-    parsedTopic.scope === 'device' ? { deviceId: parsedTopic.deviceId } : { areaPath: parsedTopic.path };
+  const where = parsedTopic.scope === 'device' ? { deviceId: parsedTopic.deviceId } : { areaPath: parsedTopic.path };
   return { ok: true, kind, message: result.data, ...where } as Decoded;
 }

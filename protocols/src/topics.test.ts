@@ -4,7 +4,11 @@ import { allDevicesFilter, parseTopic, topics } from './topics.js';
 
 describe('topics', () => {
   it('builds and parses device and area topics', () => {
-    expect(parseTopic(topics.deviceHeartbeat('abc'))).toEqual({ scope: 'device', deviceId: 'abc', suffix: 'heartbeat' });
+    expect(parseTopic(topics.deviceHeartbeat('abc'))).toEqual({
+      scope: 'device',
+      deviceId: 'abc',
+      suffix: 'heartbeat',
+    });
     expect(parseTopic(topics.areaCommand(['79', '760', '26734']))).toEqual({
       scope: 'area',
       path: ['79', '760', '26734'],

@@ -30,9 +30,7 @@ export const HealthSchema = z.object({
     type: LinkTypeSchema,
     signalDbm: z.number().min(-200).max(50).nullable(),
   }),
-  playing: z
-    .object({ playId: z.string().max(100), sha256: z.string().max(64) })
-    .nullable(),
+  playing: z.object({ playId: z.string().max(100), sha256: z.string().max(64) }).nullable(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 

@@ -26,7 +26,13 @@ describe('loadConfig', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems.join('\n');
-    for (const key of ['NGUON_HTTP_PORT', 'NGUON_MQTT_PORT', 'NGUON_MQTT_URL', 'NGUON_LOUDNESS_LUFS', 'NGUON_ADMIN_PASSWORD'])
+    for (const key of [
+      'NGUON_HTTP_PORT',
+      'NGUON_MQTT_PORT',
+      'NGUON_MQTT_URL',
+      'NGUON_LOUDNESS_LUFS',
+      'NGUON_ADMIN_PASSWORD',
+    ])
       expect(problems).toContain(key);
   });
 

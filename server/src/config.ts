@@ -14,13 +14,20 @@ const EnvSchema = z.object({
   NGUON_MQTT_PORT: port.default(1884),
   NGUON_MQTT_HOST: z.string().min(1).default('0.0.0.0'),
   /** Broker the server itself connects to. Empty: the embedded broker. Set to use Mosquitto/EMQX etc. */
-  NGUON_MQTT_URL: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://').optional(),
+  NGUON_MQTT_URL: z
+    .string()
+    .regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://')
+    .optional(),
   NGUON_MQTT_USERNAME: z.string().optional(),
   NGUON_MQTT_PASSWORD: z.string().optional(),
   NGUON_UPLOAD_MAX_MB: z.coerce.number().positive().max(4096).default(200),
   NGUON_LOUDNESS_LUFS: z.coerce.number().min(-40).max(-5).default(-16),
   NGUON_AUDIO_BITRATE_K: z.coerce.number().int().min(16).max(320).default(64),
-  NGUON_MAX_AUDIO_MINUTES: z.coerce.number().positive().max(24 * 60).default(180),
+  NGUON_MAX_AUDIO_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(180),
   NGUON_FFMPEG_PATH: z.string().min(1).optional(),
   NGUON_FFPROBE_PATH: z.string().min(1).optional(),
   NGUON_COMMAND_TTL_S: z.coerce.number().int().min(1).max(86_400).default(60),

@@ -86,7 +86,12 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     });
     cleanups.push(() => mqtt.close());
 
-    const media = createMediaService({ db, config: config.media, dataDir: config.dataDir, log: log.child({ module: 'media' }) });
+    const media = createMediaService({
+      db,
+      config: config.media,
+      dataDir: config.dataDir,
+      log: log.child({ module: 'media' }),
+    });
     const desired = createDesiredStateService({ devices, mqtt, clock });
     const services: AppServices = {
       accounts,

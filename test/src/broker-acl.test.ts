@@ -46,7 +46,9 @@ describe('embedded broker: device credentials, topic ACLs and area fan-out', () 
   });
 
   it('refuses wrong, missing and borrowed credentials', async () => {
-    await expect(connectRaw(brokerUrl, a.deviceId, 'wrong')).rejects.toThrow(/Bad username or password|Not authorized/i);
+    await expect(connectRaw(brokerUrl, a.deviceId, 'wrong')).rejects.toThrow(
+      /Bad username or password|Not authorized/i,
+    );
     await expect(connectRaw(brokerUrl)).rejects.toThrow();
     await expect(connectRaw(brokerUrl, a.deviceId, b.secret)).rejects.toThrow();
   });
@@ -77,7 +79,13 @@ describe('embedded broker: device credentials, topic ACLs and area fan-out', () 
     const cb = await connect(b.deviceId, b.secret);
     await ca.subscribeAsync([topics.areaCommand(['VN', '46']), topics.areaCommand(['VN', '46', '19753'])], { qos: 1 });
     await cb.subscribeAsync([topics.areaCommand(['VN', '46']), topics.areaCommand(['VN', '46', '19774'])], { qos: 1 });
-    const stop = (id: string) => ({ v: 1 as const, id, ts: Date.now(), expiresAt: Date.now() + 60_000, type: 'stop' as const });
+    const stop = (id: string) => ({
+      v: 1 as const,
+      id,
+      ts: Date.now(),
+      expiresAt: Date.now() + 60_000,
+      type: 'stop' as const,
+    });
 
     const aGotCommune = nextMessage(ca, topics.areaCommand(['VN', '46', '19753']));
     const bFirst = new Promise<string>((resolve) => cb.once('message', (t) => resolve(t)));
@@ -105,14 +113,27 @@ describe('embedded broker: device credentials, topic ACLs and area fan-out', () 
       [topics.deviceReply(a.deviceId), 'null'],
       [topics.devicePresence(a.deviceId), JSON.stringify({ v: 99, state: 'sideways' })],
       [topics.deviceHeartbeat(a.deviceId), Buffer.alloc(300 * 1024, 0x7b)],
-      [topics.deviceHeartbeat(a.deviceId), JSON.stringify({ v: 1, id: 'h', ts: 1, seq: 1, session: 's', health: { volume: 'loud' } })],
+      [
+        topics.deviceHeartbeat(a.deviceId),
+        JSON.stringify({ v: 1, id: 'h', ts: 1, seq: 1, session: 's', health: { volume: 'loud' } }),
+      ],
     ];
     for (const [t, p] of junk) await c.publishAsync(t, p, { qos: 1 });
-    const hb = encodeForDevice('heartbeat', a.deviceId, { v: 1, id: randomUUID(), ts: Date.now(), seq: 1, session: 'sess-1', health });
+    const hb = encodeForDevice('heartbeat', a.deviceId, {
+      v: 1,
+      id: randomUUID(),
+      ts: Date.now(),
+      seq: 1,
+      session: 'sess-1',
+      health,
+    });
     await c.publishAsync(hb.topic, hb.payload, { qos: 1 });
     await vi.waitFor(
       async () => {
-        const res = await server.api<{ status: { online: boolean; health: Health } | null }>('GET', `/api/v1/devices/${a.deviceId}`);
+        const res = await server.api<{ status: { online: boolean; health: Health } | null }>(
+          'GET',
+          `/api/v1/devices/${a.deviceId}`,
+        );
         expect(res.body.status?.online).toBe(true);
         expect(res.body.status?.health.memTotalMb).toBe(512);
       },

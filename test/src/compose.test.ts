@@ -15,7 +15,9 @@ interface Service {
 
 /** No Docker engine runs here, so check what can be checked: it parses and points at real things. */
 describe('docker-compose.yml', () => {
-  const doc = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+  const doc = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, Service>;
+  };
 
   it('names a server and runs simulated receivers by default', () => {
     const main = Object.values(doc.services).find((s) => !s.profiles);

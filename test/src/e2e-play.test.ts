@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AgentProcess, spawnAgent } from './support/agent-process.js';
-import { makeTone } from './support/audio.js';
+import { makeTone, removeTestAudio } from './support/audio.js';
 import { type RegisteredDevice, registerDevice, startTestServer, type TestServer } from './support/server.js';
 import { uploadFile } from './support/upload.js';
 
@@ -35,12 +35,16 @@ describe('one bulletin from upload to a playing receiver', () => {
   afterAll(async () => {
     await agent?.stop();
     await server?.close();
+    await removeTestAudio();
   });
 
   it('plays an uploaded file now and logs started and finished with the right duration', async () => {
     await vi.waitFor(
       async () => {
-        const res = await server.api<{ status: { online: boolean } | null }>('GET', `/api/v1/devices/${device.deviceId}`);
+        const res = await server.api<{ status: { online: boolean } | null }>(
+          'GET',
+          `/api/v1/devices/${device.deviceId}`,
+        );
         expect(res.body.status?.online, `agent output:\n${agent.output()}`).toBe(true);
       },
       { timeout: 20_000, interval: 100 },
@@ -52,9 +56,13 @@ describe('one bulletin from upload to a playing receiver', () => {
     const media = up.body as { sha256: string; durationMs: number };
     expect(media.durationMs).toBeGreaterThan(3800);
 
-    const play = await server.api<{ commandId: string; playId: string }>('POST', `/api/v1/devices/${device.deviceId}/play`, {
-      sha256: media.sha256,
-    });
+    const play = await server.api<{ commandId: string; playId: string }>(
+      'POST',
+      `/api/v1/devices/${device.deviceId}/play`,
+      {
+        sha256: media.sha256,
+      },
+    );
     expect(play.status).toBe(202);
 
     const logs = await vi.waitFor(
@@ -82,7 +90,10 @@ describe('one bulletin from upload to a playing receiver', () => {
     expect(await agent.stop()).toBe(0);
     await vi.waitFor(
       async () => {
-        const res = await server.api<{ status: { online: boolean } | null }>('GET', `/api/v1/devices/${device.deviceId}`);
+        const res = await server.api<{ status: { online: boolean } | null }>(
+          'GET',
+          `/api/v1/devices/${device.deviceId}`,
+        );
         expect(res.body.status?.online).toBe(false);
       },
       { timeout: 10_000, interval: 100 },

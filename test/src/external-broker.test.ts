@@ -67,23 +67,34 @@ describe('server and agent through an external Mosquitto broker', () => {
   it('sees the receiver come online, commands it and gets its reply and new state', async () => {
     await vi.waitFor(
       async () => {
-        const res = await server.api<{ status: { online: boolean } | null }>('GET', `/api/v1/devices/${device.deviceId}`);
+        const res = await server.api<{ status: { online: boolean } | null }>(
+          'GET',
+          `/api/v1/devices/${device.deviceId}`,
+        );
         expect(res.body.status?.online, agent.output()).toBe(true);
       },
       { timeout: 20_000, interval: 100 },
     );
-    const cmd = await server.api<{ commandId: string }>('POST', `/api/v1/devices/${device.deviceId}/volume`, { volume: 55 });
+    const cmd = await server.api<{ commandId: string }>('POST', `/api/v1/devices/${device.deviceId}/volume`, {
+      volume: 55,
+    });
     expect(cmd.status).toBe(202);
     await vi.waitFor(
       async () => {
-        const res = await server.api<{ command: { replies: Array<{ ok: boolean }> } }>('GET', `/api/v1/commands/${cmd.body.commandId}`);
+        const res = await server.api<{ command: { replies: Array<{ ok: boolean }> } }>(
+          'GET',
+          `/api/v1/commands/${cmd.body.commandId}`,
+        );
         expect(res.body.command.replies).toEqual([expect.objectContaining({ ok: true })]);
       },
       { timeout: 10_000, interval: 100 },
     );
     await vi.waitFor(
       async () => {
-        const res = await server.api<{ status: { health: { volume: number } } }>('GET', `/api/v1/devices/${device.deviceId}`);
+        const res = await server.api<{ status: { health: { volume: number } } }>(
+          'GET',
+          `/api/v1/devices/${device.deviceId}`,
+        );
         expect(res.body.status.health.volume).toBe(55);
       },
       { timeout: 10_000, interval: 100 },

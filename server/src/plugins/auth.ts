@@ -40,34 +40,37 @@ function basic(request: FastifyRequest): { id: string; secret: string } | undefi
  * Who is calling: an operator (session cookie or bearer token) or a receiver (HTTP Basic with its
  * device id and secret, the same credentials as its MQTT login).
  */
-export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: AccountsService; devices: DevicesService }) => {
-  app.decorateRequest('user', null);
-  app.decorateRequest('device', null);
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { accounts: AccountsService; devices: DevicesService }) => {
+    app.decorateRequest('user', null);
+    app.decorateRequest('device', null);
 
-  const tryUser = (request: FastifyRequest) => {
-    const token = bearer(request);
-    if (token) request.user = opts.accounts.resolveToken(token);
-    return request.user;
-  };
-  const tryDevice = (request: FastifyRequest) => {
-    const cred = basic(request);
-    const v = cred ? opts.devices.verify(cred.id, cred.secret) : null;
-    if (v) request.device = { id: v.device.id, unitId: v.device.unitId };
-    return request.device;
-  };
+    const tryUser = (request: FastifyRequest) => {
+      const token = bearer(request);
+      if (token) request.user = opts.accounts.resolveToken(token);
+      return request.user;
+    };
+    const tryDevice = (request: FastifyRequest) => {
+      const cred = basic(request);
+      const v = cred ? opts.devices.verify(cred.id, cred.secret) : null;
+      if (v) request.device = { id: v.device.id, unitId: v.device.unitId };
+      return request.device;
+    };
 
-  app.decorate('requireUser', async (request: FastifyRequest) => {
-    if (!tryUser(request)) throw new AppError('unauthorized', 'log in first');
-  });
-  app.decorate('requireDevice', async (request: FastifyRequest) => {
-    if (!tryDevice(request)) throw new AppError('unauthorized', 'device credentials required');
-  });
-  app.decorate('requireUserOrDevice', async (request: FastifyRequest) => {
-    if (!tryUser(request) && !tryDevice(request)) throw new AppError('unauthorized', 'log in or use device credentials');
-  });
-  app.decorate('requireRole', (...roles: string[]) => async (request: FastifyRequest) => {
-    const user = tryUser(request);
-    if (!user) throw new AppError('unauthorized', 'log in first');
-    if (!roles.includes(user.role)) throw new AppError('forbidden', `requires role ${roles.join(' or ')}`);
-  });
-});
+    app.decorate('requireUser', async (request: FastifyRequest) => {
+      if (!tryUser(request)) throw new AppError('unauthorized', 'log in first');
+    });
+    app.decorate('requireDevice', async (request: FastifyRequest) => {
+      if (!tryDevice(request)) throw new AppError('unauthorized', 'device credentials required');
+    });
+    app.decorate('requireUserOrDevice', async (request: FastifyRequest) => {
+      if (!tryUser(request) && !tryDevice(request))
+        throw new AppError('unauthorized', 'log in or use device credentials');
+    });
+    app.decorate('requireRole', (...roles: string[]) => async (request: FastifyRequest) => {
+      const user = tryUser(request);
+      if (!user) throw new AppError('unauthorized', 'log in first');
+      if (!roles.includes(user.role)) throw new AppError('forbidden', `requires role ${roles.join(' or ')}`);
+    });
+  },
+);

@@ -10,7 +10,8 @@ interface Rendered {
 }
 
 function classify(err: unknown): Rendered {
-  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, details: err.details };
+  if (err instanceof AppError)
+    return { status: err.status, code: err.code, message: err.message, details: err.details };
   const fe = err as FastifyError;
   if (hasZodFastifySchemaValidationErrors(fe)) {
     const details = fe.validation.map((v) => ({ path: v.instancePath || '/', message: v.message }));
@@ -32,9 +33,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     const r = classify(err);
     if (r.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: r.code, msg: r.message }, 'request refused');
-    const error = r.details === undefined ? { code: r.code, message: r.message } : r;
-    if ('status' in error) delete (error as Partial<Rendered>).status;
-    return reply.status(r.status).send({ error, requestId: request.id });
+    const { status, ...rendered } = r;
+    const error = rendered.details === undefined ? { code: r.code, message: r.message } : rendered;
+    return reply.status(status).send({ error, requestId: request.id });
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({

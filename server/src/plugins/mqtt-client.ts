@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  allDevicesFilter,
-  type Decoded,
-  decode,
-  type MessageKind,
-  type Outgoing,
-  registry,
-} from '@nguon/protocols';
+import { allDevicesFilter, type Decoded, decode, type MessageKind, type Outgoing, registry } from '@nguon/protocols';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 

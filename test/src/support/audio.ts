@@ -76,12 +76,14 @@ export async function makeTone(opts: ToneOptions): Promise<string> {
   const rate = opts.sampleRate ?? 44_100;
   const exprs = Array.from({ length: channels }, (_, c) => (opts.silent ? '0' : speechExpr(opts.amplitude ?? 0.2, c)));
   const file = path.join(await scratchDir(), `tone-${++counter}-${opts.seconds}s.${opts.format}`);
-  await runFfmpeg([
-    ['-y', '-v', 'error', '-f', 'lavfi'],
-    ['-i', `aevalsrc=exprs='${exprs.join('|')}':s=${rate}:d=${opts.seconds}`],
-    ENCODERS[opts.format],
-    [file],
-  ].flat());
+  await runFfmpeg(
+    [
+      ['-y', '-v', 'error', '-f', 'lavfi'],
+      ['-i', `aevalsrc=exprs='${exprs.join('|')}':s=${rate}:d=${opts.seconds}`],
+      ENCODERS[opts.format],
+      [file],
+    ].flat(),
+  );
   return file;
 }
 
@@ -99,12 +101,16 @@ export async function scratchFile(name: string, content: string | Buffer): Promi
   return out;
 }
 
-/** Integrated loudness (EBU R128, LUFS) and decoded duration of a file, measured independently of the server. */
-export async function measure(file: string): Promise<{ lufs: number; durationMs: number }> {
+/**
+ * Integrated loudness (EBU R128, LUFS), decoded duration and ffmpeg's description of the audio stream,
+ * measured independently of the server.
+ */
+export async function measure(file: string): Promise<{ lufs: number; durationMs: number; stream: string }> {
   const stderr = await runFfmpeg(['-i', file, '-af', 'ebur128', '-f', 'null', '-']);
   const lufs = /Integrated loudness:\s*I:\s*(-?[\d.]+|-inf) LUFS/.exec(stderr)?.[1];
   const times = [...stderr.matchAll(/time=(\d+):(\d{2}):(\d{2}\.\d+)/g)].at(-1);
   if (!lufs || !times) throw new Error(`could not measure ${file}:\n${stderr.slice(-2000)}`);
   const durationMs = (Number(times[1]) * 3600 + Number(times[2]) * 60 + Number(times[3])) * 1000;
-  return { lufs: Number(lufs), durationMs };
+  const stream = /Stream #0:0.*?: (Audio: .*)/.exec(stderr)?.[1] ?? '';
+  return { lufs: Number(lufs), durationMs, stream };
 }

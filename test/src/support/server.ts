@@ -17,7 +17,12 @@ export interface TestServer {
   dataDir: string;
   adminToken: string;
   config: ReturnType<typeof loadConfig>;
-  api<T = Record<string, unknown>>(method: string, url: string, body?: unknown, token?: string | null): Promise<ApiResponse<T>>;
+  api<T = Record<string, unknown>>(
+    method: string,
+    url: string,
+    body?: unknown,
+    token?: string | null,
+  ): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -52,10 +57,15 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   }
 
   let adminToken = '';
-  const login = await api<{ token: string }>('POST', '/api/v1/auth/login', {
-    username: 'admin',
-    password: ADMIN_PASSWORD,
-  }, null);
+  const login = await api<{ token: string }>(
+    'POST',
+    '/api/v1/auth/login',
+    {
+      username: 'admin',
+      password: ADMIN_PASSWORD,
+    },
+    null,
+  );
   if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
   adminToken = login.body.token;
 
@@ -79,7 +89,11 @@ export interface RegisteredDevice {
   brokerUrl: string;
 }
 
-export async function registerDevice(server: TestServer, unitCode: string, name = 'Loa thử'): Promise<RegisteredDevice> {
+export async function registerDevice(
+  server: TestServer,
+  unitCode: string,
+  name = 'Loa thử',
+): Promise<RegisteredDevice> {
   const res = await server.api<{ credentials: RegisteredDevice }>('POST', '/api/v1/devices', { unitCode, name });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.credentials;

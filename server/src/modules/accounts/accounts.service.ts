@@ -15,7 +15,8 @@ export interface AuthUser {
 
 const SESSION_TTL_MS = 12 * 3600_000;
 // A hash to compare against when the user does not exist, so timing does not reveal valid usernames.
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+const DUMMY_HASH =
+  'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export function createAccountsService(deps: { db: Db; clock: () => number }) {
   const { db, clock } = deps;
@@ -41,7 +42,13 @@ export function createAccountsService(deps: { db: Db; clock: () => number }) {
     async ensureAdmin(unitId: number, password?: string): Promise<{ created: boolean; password?: string }> {
       if (db.select({ id: users.id }).from(users).limit(1).get()) return { created: false };
       const chosen = password ?? generatePassword();
-      await this.createUser({ username: 'admin', displayName: 'Quản trị hệ thống', password: chosen, role: 'admin', unitId });
+      await this.createUser({
+        username: 'admin',
+        displayName: 'Quản trị hệ thống',
+        password: chosen,
+        role: 'admin',
+        unitId,
+      });
       return { created: true, ...(password ? {} : { password: chosen }) };
     },
 
@@ -51,7 +58,9 @@ export function createAccountsService(deps: { db: Db; clock: () => number }) {
       if (!u || !ok || u.disabled) throw new AppError('unauthorized', 'wrong username or password');
       const token = newToken();
       const expiresAt = clock() + SESSION_TTL_MS;
-      db.insert(authTokens).values({ tokenHash: sha256Hex(token), userId: u.id, kind: 'session', expiresAt }).run();
+      db.insert(authTokens)
+        .values({ tokenHash: sha256Hex(token), userId: u.id, kind: 'session', expiresAt })
+        .run();
       return { token, user: toAuthUser(u), expiresAt };
     },
 
@@ -61,7 +70,11 @@ export function createAccountsService(deps: { db: Db; clock: () => number }) {
         .from(authTokens)
         .innerJoin(users, eq(users.id, authTokens.userId))
         .where(
-          and(eq(authTokens.tokenHash, sha256Hex(token)), isNull(authTokens.revokedAt), gt(authTokens.expiresAt, clock())),
+          and(
+            eq(authTokens.tokenHash, sha256Hex(token)),
+            isNull(authTokens.revokedAt),
+            gt(authTokens.expiresAt, clock()),
+          ),
         )
         .get();
       if (!row || row.user.disabled) return null;
@@ -69,7 +82,10 @@ export function createAccountsService(deps: { db: Db; clock: () => number }) {
     },
 
     logout(token: string): void {
-      db.update(authTokens).set({ revokedAt: clock() }).where(eq(authTokens.tokenHash, sha256Hex(token))).run();
+      db.update(authTokens)
+        .set({ revokedAt: clock() })
+        .where(eq(authTokens.tokenHash, sha256Hex(token)))
+        .run();
     },
   };
 }

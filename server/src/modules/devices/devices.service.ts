@@ -79,7 +79,10 @@ export function createDevicesService(deps: { db: Db; units: UnitsService }) {
     rotateSecret(id: string): string {
       this.get(id);
       const secret = randomBytes(32).toString('base64url');
-      db.update(devices).set({ secretHash: sha256Hex(secret) }).where(eq(devices.id, id)).run();
+      db.update(devices)
+        .set({ secretHash: sha256Hex(secret) })
+        .where(eq(devices.id, id))
+        .run();
       return secret;
     },
 

@@ -53,7 +53,8 @@ describe('ffmpeg-args', () => {
 
   it('clamps measurements into the ranges loudnorm accepts', () => {
     const quiet = { inputI: -69.5, inputTp: -120, inputLra: 140, inputThresh: -79.5, targetOffset: 0 };
-    const af = transcodeArgs('/in', '/out', quiet, { loudnessLufs: -23, bitrateK: 96 }).outputOptions[5];
+    const opts = transcodeArgs('/in', '/out', quiet, { loudnessLufs: -23, bitrateK: 96 }).outputOptions;
+    const af = opts[opts.indexOf('-af') + 1];
     expect(af).toContain('measured_I=-69.50:measured_TP=-99.00:measured_LRA=99.00:measured_thresh=-79.50');
     expect(af).toContain('loudnorm=I=-23:');
   });

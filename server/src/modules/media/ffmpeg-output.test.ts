@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodedMs, durationWasEstimated, errorLines, parseLoudnorm, progressMs } from './ffmpeg-output.js';
 
 /** Captured from the bundled ffmpeg (N-47683, 2018) running analysisArgs() on a 10 s MP3. */
-export const ANALYSIS_STDERR = `[info] Input #0, mp3, from '/data/tmp/media-1.upload':
+const ANALYSIS_STDERR = `[info] Input #0, mp3, from '/data/tmp/media-1.upload':
 [info]   Metadata:
 [info]     encoder         : Lavf58.24.100
 [info]   Duration: 00:00:10.03, start: 0.025057, bitrate: 128 kb/s
@@ -29,7 +29,7 @@ export const ANALYSIS_STDERR = `[info] Input #0, mp3, from '/data/tmp/media-1.up
 `;
 
 /** Captured: the same run on 5 s of digital silence. */
-export const SILENCE_STDERR = `[info] size=N/A time=00:00:05.00 bitrate=N/A speed=43.4x    
+const SILENCE_STDERR = `[info] size=N/A time=00:00:05.00 bitrate=N/A speed=43.4x    
 [Parsed_loudnorm_1 @ 0x1a6a45c0] [info] 
 {
 \t"input_i" : "-inf",
@@ -46,7 +46,7 @@ export const SILENCE_STDERR = `[info] size=N/A time=00:00:05.00 bitrate=N/A spee
 `;
 
 /** Captured: an MP3 with 10 kB of garbage in the middle. */
-export const CORRUPT_STDERR = `[info]   Duration: 00:00:10.03, start: 0.025057, bitrate: 128 kb/s
+const CORRUPT_STDERR = `[info]   Duration: 00:00:10.03, start: 0.025057, bitrate: 128 kb/s
 [mp3float @ 0x3ae92c00] [error] Header missing
 [error] Error while decoding stream #0:0: Invalid data found when processing input
 [info] size=N/A time=00:00:09.35 bitrate=N/A speed=61.1x    

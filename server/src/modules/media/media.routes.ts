@@ -13,6 +13,10 @@ import type { MediaService } from './media.service.js';
 const CACHE_CONTROL = 'private, max-age=31536000, immutable';
 
 const Params = z.object({ sha256: Sha256Schema });
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
 
 const tooLarge = () => new AppError('payload_too_large', 'the file is larger than the upload limit');
 
@@ -70,6 +74,15 @@ export const mediaRoutes: FastifyPluginAsync<{ service: MediaService }> = async 
         await staged.discard();
       }
     },
+  );
+
+  app.get(
+    '/api/v1/media',
+    {
+      preHandler: app.requireUser,
+      schema: { querystring: ListQuery, response: { 200: z.object({ media: z.array(MediaFileSchema) }) } },
+    },
+    async (request) => ({ media: service.list(request.query) }),
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
@@ -20,6 +21,7 @@ import {
   undecodable,
   wavIsTruncated,
 } from './media-validation.js';
+import { createTranscodeSlots, type TranscodeSlots } from './transcode-slots.js';
 
 export interface IngestInput {
   /** The uploaded file; the caller owns it and deletes it afterwards. */
@@ -84,7 +86,16 @@ export function createMediaService(deps: MediaServiceDeps): MediaService {
   const storage = createMediaStorage(deps.dataDir);
   const ffmpeg = deps.ffmpeg ?? createFfmpegAdapter(config);
   const profile: BroadcastProfile = { loudnessLufs: config.loudnessLufs, bitrateK: config.bitrateK };
-  const pipelineDeps: PipelineDeps = { ffmpeg, repo, storage, profile, maxDurationMs: config.maxDurationMs, log };
+  const slots = createTranscodeSlots(Math.max(1, Math.floor(availableParallelism() / 2)));
+  const pipelineDeps: PipelineDeps = {
+    ffmpeg,
+    repo,
+    storage,
+    profile,
+    maxDurationMs: config.maxDurationMs,
+    slots,
+    log,
+  };
 
   storage
     .sweepTemp(TEMP_MAX_AGE_MS)
@@ -123,21 +134,29 @@ interface PipelineDeps {
   storage: MediaStorage;
   profile: BroadcastProfile;
   maxDurationMs: number;
+  slots: TranscodeSlots;
   log: Logger;
 }
 
 async function ingest(d: PipelineDeps, input: IngestInput, opts: IngestOptions): Promise<MediaFile> {
-  const started = Date.now();
   const { size } = await stat(input.tempPath);
   if (size === 0) throw new AppError('unprocessable', 'the file is empty');
   const sourceSha256 = await sha256File(input.tempPath);
-  const profile = profileName(d.profile);
-  const earlier = d.repo.findBySource(sourceSha256, profile);
+  const earlier = d.repo.findBySource(sourceSha256, profileName(d.profile));
   if (earlier && (await d.storage.has(earlier.sha256))) return earlier;
+  return d.slots.run(() => convert(d, { ...input, size, sourceSha256 }, opts), opts.signal);
+}
 
+/** Probe, check, measure, transcode and store: the ffmpeg work, run while holding a transcode slot. */
+async function convert(
+  d: PipelineDeps,
+  input: IngestInput & { size: number; sourceSha256: string },
+  opts: IngestOptions,
+): Promise<MediaFile> {
+  const started = Date.now();
   const probe = await probeSource(d.ffmpeg, input.tempPath);
   checkProbe(probe, d.maxDurationMs);
-  if (probe.formatName === 'wav' && wavIsTruncated(await readHead(input.tempPath, 64 * 1024), size)) {
+  if (probe.formatName === 'wav' && wavIsTruncated(await readHead(input.tempPath, 64 * 1024), input.size)) {
     throw new AppError(
       'unprocessable',
       'the file is truncated: the WAV header promises more audio than the file holds',
@@ -150,22 +169,20 @@ async function ingest(d: PipelineDeps, input: IngestInput, opts: IngestOptions):
     const [outProbe, sha256, outStat] = await Promise.all([d.ffmpeg.probe(out), sha256File(out), stat(out)]);
     const file = await store(d, out, {
       sha256,
-      sourceSha256,
+      sourceSha256: input.sourceSha256,
       originalName: cleanOriginalName(input.originalName),
       sourceFormat: `${probe.formatName}/${probe.codec ?? 'unknown'}`,
       sizeBytes: outStat.size,
       durationMs: outProbe.durationMs ?? analysis.decodedMs ?? 0,
       sourceLoudnessLufs: round2(analysis.loudness.inputI),
       loudnessLufs,
-      profile,
+      profile: profileName(d.profile),
       unitId: input.unitId ?? null,
       createdBy: input.createdBy ?? null,
     });
     const elapsedMs = Date.now() - started;
-    d.log.info(
-      { sha256, durationMs: file.durationMs, elapsedMs, realtime: round2(file.durationMs / Math.max(1, elapsedMs)) },
-      'media ingested',
-    );
+    const realtime = round2(file.durationMs / Math.max(1, elapsedMs));
+    d.log.info({ sha256, durationMs: file.durationMs, elapsedMs, realtime }, 'media ingested');
     return file;
   } finally {
     await rm(out, { force: true });

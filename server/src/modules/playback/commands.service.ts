@@ -15,7 +15,13 @@ export interface MediaLookup {
 }
 
 type CommandBody =
-  | { type: 'play'; playId: string; media: Extract<Command, { type: 'play' }>['media']; priority: PriorityCode; volume?: number }
+  | {
+      type: 'play';
+      playId: string;
+      media: Extract<Command, { type: 'play' }>['media'];
+      priority: PriorityCode;
+      volume?: number;
+    }
   | { type: 'stop'; playId?: string }
   | { type: 'setVolume'; volume: number; muted?: boolean };
 

@@ -29,7 +29,16 @@ export const playbackRoutes: FastifyPluginAsync<{ commands: CommandsService; log
 
   app.post(
     '/api/v1/devices/:id/stop',
-    { preHandler: operator, schema: { params: IdParams, body: z.object({ playId: z.string().max(100).optional() }).strict().optional() } },
+    {
+      preHandler: operator,
+      schema: {
+        params: IdParams,
+        body: z
+          .object({ playId: z.string().max(100).optional() })
+          .strict()
+          .optional(),
+      },
+    },
     async (request, reply) => {
       reply.status(202);
       return opts.commands.stop(request.params.id, request.body?.playId, actor(request));
@@ -52,7 +61,10 @@ export const playbackRoutes: FastifyPluginAsync<{ commands: CommandsService; log
     '/api/v1/devices/:id/logs',
     {
       preHandler: app.requireUser,
-      schema: { params: IdParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+      schema: {
+        params: IdParams,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      },
     },
     async (request) => ({ logs: opts.logs.forDevice(request.params.id, request.query.limit) }),
   );

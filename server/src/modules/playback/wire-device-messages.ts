@@ -34,10 +34,13 @@ export function wireDeviceMessages(deps: {
   });
 
   const timeoutMs = deps.config.devices.heartbeatTimeoutMs;
-  const timer = setInterval(() => {
-    const n = s.deviceStatus.sweep(timeoutMs);
-    if (n > 0) log.info({ count: n }, 'receivers marked offline after heartbeat timeout');
-  }, Math.max(1000, Math.floor(timeoutMs / 3)));
+  const timer = setInterval(
+    () => {
+      const n = s.deviceStatus.sweep(timeoutMs);
+      if (n > 0) log.info({ count: n }, 'receivers marked offline after heartbeat timeout');
+    },
+    Math.max(1000, Math.floor(timeoutMs / 3)),
+  );
   timer.unref();
   return () => clearInterval(timer);
 }

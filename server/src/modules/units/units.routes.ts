@@ -19,11 +19,15 @@ export const unitsRoutes: FastifyPluginAsync<{ units: UnitsService }> = async (b
 
   app.get('/api/v1/units', { preHandler: app.requireUser }, async () => ({ units: units.list() }));
 
-  app.post('/api/v1/units', { preHandler: app.requireRole('admin'), schema: { body: CreateUnit } }, async (req, reply) => {
-    const { parentCode, ...rest } = req.body;
-    const parent = parentCode ? units.byCode(parentCode) : undefined;
-    if (parentCode && !parent) throw new AppError('not_found', `parent unit code ${parentCode} not found`);
-    reply.status(201);
-    return { unit: units.create({ ...rest, parentId: parent?.id ?? null }) };
-  });
+  app.post(
+    '/api/v1/units',
+    { preHandler: app.requireRole('admin'), schema: { body: CreateUnit } },
+    async (req, reply) => {
+      const { parentCode, ...rest } = req.body;
+      const parent = parentCode ? units.byCode(parentCode) : undefined;
+      if (parentCode && !parent) throw new AppError('not_found', `parent unit code ${parentCode} not found`);
+      reply.status(201);
+      return { unit: units.create({ ...rest, parentId: parent?.id ?? null }) };
+    },
+  );
 };
