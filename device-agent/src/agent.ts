@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import { type Command, decode, encodeForDevice, type Outgoing, topics } from '@nguon/protocols';
+import { type Command, type DesiredState, encodeForDevice, type Outgoing, topics } from '@nguon/protocols';
 import { type Logger, pino } from 'pino';
 import type { AgentEvents, AgentState } from './agent-events.js';
 import { type CommandService, createCommandService } from './commands/command.service.js';
@@ -10,6 +10,7 @@ import { createMqttConnection, type MqttConnection } from './connection/mqtt-con
 import { createHealthProbe, type HealthProbe } from './health.js';
 import { createHeartbeatService, type HeartbeatService } from './heartbeat.service.js';
 import { createMediaCache } from './media/media-cache.js';
+import { routeMessage } from './message-router.js';
 import { createLogSender, type LogSender } from './playback/log-sender.js';
 import { createPlaybackService, type PlaybackService } from './playback/playback.service.js';
 import type { Player } from './players/player.js';
@@ -71,31 +72,28 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     void r.commands.handle(command).then((reply) => emit('command', { command, reply, source }));
   }
 
-  function onMessage(r: Running, topic: string, payload: Buffer): void {
-    const d = decode(topic, payload);
-    if (!d.ok) {
-      log.warn({ topic, code: d.code, reason: d.message }, 'dropped a bad message');
-      emit('dropped', { topic, code: d.code, message: d.message });
-      return;
-    }
-    if (d.kind === 'command' && d.deviceId === config.deviceId) onCommand(r, d.message, 'device');
-    else if (d.kind === 'areaCommand') onCommand(r, d.message, 'area');
-    else if (d.kind === 'desired' && d.deviceId === config.deviceId) {
-      const desired = d.message;
-      void r.store.applyDesired(desired).then(async ({ applied, areasChanged }) => {
-        if (applied) log.info({ version: desired.version }, 'desired state applied');
-        if (areasChanged) await r.connection.syncSubscriptions();
-        emit('desired', { desired, applied });
-      });
-    } else {
-      log.warn({ topic, kind: d.kind }, 'dropped a message not meant for this device');
-      emit('dropped', { topic, code: 'unexpected', message: `unexpected ${d.kind}` });
-    }
+  function onDesired(r: Running, desired: DesiredState): void {
+    void r.store.applyDesired(desired).then(async ({ applied, areasChanged }) => {
+      if (applied) log.info({ version: desired.version }, 'desired state applied');
+      if (areasChanged) await r.connection.syncSubscriptions();
+      emit('desired', { desired, applied });
+    });
   }
 
-  async function build(): Promise<Running> {
-    const agentVersion = deps.agentVersion ?? (await readAgentVersion());
-    const store = await createStateStore({
+  function onMessage(r: Running, topic: string, payload: Buffer): void {
+    routeMessage(config.deviceId, topic, payload, {
+      command: (cmd, source) => onCommand(r, cmd, source),
+      desired: (desired) => onDesired(r, desired),
+      dropped: (info) => {
+        log.warn({ topic, code: info.code, reason: info.message }, 'dropped a message');
+        emit('dropped', info);
+      },
+    });
+  }
+
+  /** Local side: state, cache, playback, commands. Nothing here touches the network but through `publish`. */
+  async function buildLocal(r: Running, publish: (out: Outgoing) => Promise<void>): Promise<void> {
+    r.store = await createStateStore({
       dataDir: config.dataDir,
       initialAreas: config.areas,
       onWarn: (msg, err) => log.warn({ err }, msg),
@@ -107,12 +105,6 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       fetch: deps.fetch,
     });
     await media.init();
-    const health =
-      deps.healthProbe ?? createHealthProbe({ dataDir: config.dataDir, agentVersion, startedAt, now: deps.now });
-    // The connection needs callbacks into the parts built after it; `r` is complete before it starts.
-    const r = {} as Running;
-    const publish = (out: Outgoing) => r.connection.publish(out);
-    r.store = store;
     r.logs = createLogSender({ deviceId: config.deviceId, publish, logger: log });
     r.playback = createPlaybackService({
       player: deps.player ?? createPlayerFromConfig(config),
@@ -127,11 +119,15 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       guard: createCommandGuard({ now: deps.now }),
       media,
       playback: r.playback,
-      state: store,
+      state: r.store,
       sendReply: (reply) => publish(encodeForDevice('reply', config.deviceId, reply)),
       logger: log,
       now: deps.now,
     });
+  }
+
+  /** Network side: the MQTT session and the heartbeat riding on it. */
+  function buildLink(r: Running, agentVersion: string, health: HealthProbe): void {
     r.connection = createMqttConnection({
       brokerUrl: config.brokerUrl,
       deviceId: config.deviceId,
@@ -143,7 +139,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       subscriptions: () => [
         topics.deviceCommand(config.deviceId),
         topics.deviceDesired(config.deviceId),
-        ...store.get().areas.map((path) => topics.areaCommand(path)),
+        ...r.store.get().areas.map((path) => topics.areaCommand(path)),
       ],
       onMessage: (topic, payload) => onMessage(r, topic, payload),
       onConnect: (session) => {
@@ -157,7 +153,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       deviceId: config.deviceId,
       intervalMs: config.heartbeatIntervalS * 1000,
       collect: () => {
-        const { volume, muted } = store.get();
+        const { volume, muted } = r.store.get();
         const playing = r.playback.current();
         return health.collect({
           volume,
@@ -165,12 +161,22 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
           playing: playing && { playId: playing.playId, sha256: playing.sha256 },
         });
       },
-      publish,
+      publish: (out) => r.connection.publish(out),
       session: () => r.connection.session(),
       onSent: (hb) => emit('heartbeat', hb),
       logger: log,
       now: deps.now,
     });
+  }
+
+  async function build(): Promise<Running> {
+    const agentVersion = deps.agentVersion ?? (await readAgentVersion());
+    const health =
+      deps.healthProbe ?? createHealthProbe({ dataDir: config.dataDir, agentVersion, startedAt, now: deps.now });
+    // The parts call each other through `r`; it is complete before the connection starts.
+    const r = {} as Running;
+    await buildLocal(r, (out) => r.connection.publish(out));
+    buildLink(r, agentVersion, health);
     return r;
   }
 

@@ -4,8 +4,10 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Every setting of the agent. The README's configuration table mirrors this list. */
-// Strict: a misspelt key in the file is reported instead of silently falling back to a default.
+/**
+ * Every setting of the agent; the README's configuration table mirrors this list. Strict, so a misspelt
+ * key in the file is reported instead of silently falling back to a default.
+ */
 const AgentConfigSchema = z.strictObject({
   deviceId: DeviceIdSchema,
   /** MQTT password and HTTP Basic password for media downloads. */

@@ -28,6 +28,7 @@ export function createHeartbeatService(opts: HeartbeatOptions): HeartbeatService
   let seqSession: string | null = null;
   let seq = 0;
   let busy = false;
+  let stopped = false;
 
   async function beat(): Promise<void> {
     const session = opts.session();
@@ -51,11 +52,13 @@ export function createHeartbeatService(opts: HeartbeatOptions): HeartbeatService
 
   return {
     onConnect() {
+      if (stopped) return;
       clearInterval(timer);
       void beat();
       timer = setInterval(() => void beat(), opts.intervalMs);
     },
     stop() {
+      stopped = true;
       clearInterval(timer);
       timer = undefined;
     },

@@ -42,6 +42,9 @@ export interface MqttConnection {
  * Each connection gets a fresh `session`: the Will (retained offline presence) carries it, so the server
  * can ignore a late Will of an older connection.
  */
+/** How long a connection must last before the reconnect backoff starts again from its base. */
+const STABLE_CONNECTION_MS = 30_000;
+
 export function createMqttConnection(opts: MqttConnectionOptions): MqttConnection {
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
@@ -52,6 +55,7 @@ export function createMqttConnection(opts: MqttConnectionOptions): MqttConnectio
   let connected = false;
   let stopping = false;
   let attempt = 0;
+  let connectedAt = 0;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let subscribed = new Set<string>();
   // Subscription changes run one after another so a connect and a desired-state change cannot race.
@@ -107,9 +111,9 @@ export function createMqttConnection(opts: MqttConnectionOptions): MqttConnectio
   async function onConnected(c: MqttClient, forSession: string): Promise<void> {
     // Subscribe before announcing online: a server reacting to presence must find us listening.
     await syncSubscriptions();
-    if (c !== client || session !== forSession || !connected) return;
+    if (stopping || c !== client || session !== forSession || !connected) return;
     await publish(presence('online', forSession)).catch((err) => log.warn({ err }, 'online presence not sent'));
-    if (c !== client || session !== forSession || !connected) return;
+    if (stopping || c !== client || session !== forSession || !connected) return;
     log.info({ session: forSession }, 'connected');
     opts.onConnect(forSession);
   }
@@ -131,7 +135,7 @@ export function createMqttConnection(opts: MqttConnectionOptions): MqttConnectio
   function wire(c: MqttClient): void {
     c.on('connect', () => {
       connected = true;
-      attempt = 0;
+      connectedAt = now();
       subscribed = new Set();
       const s = session;
       if (s) void onConnected(c, s);
@@ -139,15 +143,20 @@ export function createMqttConnection(opts: MqttConnectionOptions): MqttConnectio
     c.on('close', () => {
       const was = connected;
       connected = false;
+      // Only a connection that stayed up resets the backoff: a broker that accepts and then kicks us
+      // (a duplicate client id, a revoked device) must not turn into a tight reconnect loop.
+      if (was && now() - connectedAt >= STABLE_CONNECTION_MS) attempt = 0;
       if (was) {
-        log.warn('disconnected');
+        if (stopping) log.info('disconnected on stop');
+        else log.warn('disconnected');
         opts.onDisconnect();
       }
       scheduleReconnect(c);
     });
-    c.on('error', (err) =>
-      log.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'mqtt error'),
-    );
+    c.on('error', (err) => {
+      // Connection errors repeat on every retry of a dead link: code and message say enough.
+      log.warn({ code: (err as { code?: unknown }).code, reason: err.message }, 'mqtt error');
+    });
     c.on('message', (topic, payload) => opts.onMessage(topic, payload));
   }
 

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMediaCache, MediaError } from './media-cache.js';
 
 const body = Buffer.from('not really an mp3, but bytes are bytes');
@@ -36,6 +36,9 @@ beforeEach(async () => {
   requests = [];
   dir = await mkdtemp(join(tmpdir(), 'nguon-cache-'));
 });
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const media = (path: string, sha = sha256) => ({ sha256: sha, url: `${base}${path}`, sizeBytes: 1_000, durationMs: 1 });
 
@@ -49,7 +52,6 @@ describe('media cache', () => {
     expect(await cache.ensure(media('/ok'))).toBe(path);
     expect(requests).toHaveLength(1);
     expect(await readdir(dir)).toEqual([`${sha256}.mp3`]);
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('refuses a file whose digest differs and leaves nothing behind', async () => {

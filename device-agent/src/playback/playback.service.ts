@@ -18,12 +18,12 @@ export interface NowPlaying {
 }
 
 export interface PlaybackService {
-  /** Starts at once; whatever plays is interrupted. */
+  /** Starts at once; whatever plays is interrupted. Throws after stopAll(). */
   play(req: PlayRequest): void;
   /** Stops the current playback (only if it is `playId`, when given). Tells whether something was stopped. */
   stop(opts?: { playId?: string; reason?: string }): boolean;
   current(): NowPlaying | null;
-  /** Stops everything and resolves once the final log was handed to the sender (for shutdown). */
+  /** Stops everything, refuses later plays, and resolves once the final logs were sent (for shutdown). */
   stopAll(reason: string): Promise<void>;
 }
 
@@ -50,6 +50,7 @@ export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackSer
   let active: Active | null = null;
   // Interrupted playbacks may still be winding down; shutdown waits for them too.
   const live = new Set<Active>();
+  let closed = false;
 
   const log = (req: PlayRequest, fields: Omit<PlaybackLog, 'v' | 'id' | 'ts' | 'playId' | 'commandId' | 'sha256'>) =>
     opts.sendLog({
@@ -79,6 +80,8 @@ export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackSer
 
   return {
     play(req) {
+      // A download that completes during shutdown must not start a player nobody will stop.
+      if (closed) throw new Error('playback is shut down');
       if (active) end(active, 'interrupted', `interrupted by play ${req.playId}`);
       const handle = opts.player.play(req.file, { volume: req.volume });
       const startedAt = now();
@@ -100,6 +103,7 @@ export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackSer
     current: () =>
       active ? { playId: active.req.playId, sha256: active.req.sha256, startedAt: active.startedAt } : null,
     async stopAll(reason) {
+      closed = true;
       if (active) end(active, 'stopped', reason);
       await Promise.all([...live].map((a) => a.settled));
     },

@@ -1,0 +1,21 @@
+import { type Command, type DecodeErrorCode, type DesiredState, decode } from '@nguon/protocols';
+
+export interface MessageHandlers {
+  command(cmd: Command, source: 'device' | 'area'): void;
+  desired(state: DesiredState): void;
+  dropped(info: { topic: string; code: DecodeErrorCode | 'unexpected'; message: string }): void;
+}
+
+/**
+ * Every incoming message passes through `decode()` here. Anything that is not a command or desired state
+ * for this very device (bad JSON, wrong schema, another device's topic, a device-originated kind) is
+ * handed to `dropped`, never thrown.
+ */
+export function routeMessage(deviceId: string, topic: string, payload: Buffer, on: MessageHandlers): void {
+  const d = decode(topic, payload);
+  if (!d.ok) on.dropped({ topic, code: d.code, message: d.message });
+  else if (d.kind === 'command' && d.deviceId === deviceId) on.command(d.message, 'device');
+  else if (d.kind === 'areaCommand') on.command(d.message, 'area');
+  else if (d.kind === 'desired' && d.deviceId === deviceId) on.desired(d.message);
+  else on.dropped({ topic, code: 'unexpected', message: `${d.kind} is not for this device` });
+}
