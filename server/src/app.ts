@@ -1,11 +1,16 @@
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { accountsRoutes } from './modules/accounts/accounts.routes.js';
 import type { AccountsService } from './modules/accounts/accounts.service.js';
+import { usersRoutes } from './modules/accounts/users.routes.js';
+import type { UsersService } from './modules/accounts/users.service.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import type { AuditService } from './modules/audit/audit.service.js';
 import type { DeviceStatusService } from './modules/devices/device-status.service.js';
 import { devicesRoutes } from './modules/devices/devices.routes.js';
 import type { DevicesService } from './modules/devices/devices.service.js';
@@ -14,13 +19,18 @@ import type { MediaService } from './modules/media/media.service.js';
 import type { CommandsService } from './modules/playback/commands.service.js';
 import { playbackRoutes } from './modules/playback/playback.routes.js';
 import type { PlaybackLogService } from './modules/playback/playback-log.service.js';
+import type { ScopeQueries } from './modules/units/scope.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import type { UnitsService } from './modules/units/units.service.js';
-import { authPlugin } from './plugins/auth.js';
+import { accessPlugin } from './plugins/access.js';
+import { auditHook } from './plugins/audit-hook.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 
 export interface AppServices {
   accounts: AccountsService;
+  users: UsersService;
+  audit: AuditService;
+  scopes: ScopeQueries;
   units: UnitsService;
   devices: DevicesService;
   deviceStatus: DeviceStatusService;
@@ -36,6 +46,7 @@ export interface AppDeps {
   /** The broker URL receivers are told to use, shown with their credentials. */
   mqttUrlForDevices: () => string;
   health: () => Record<string, unknown>;
+  clock: () => number;
 }
 
 /** Builds the HTTP app without listening; tests inject requests into it or listen on port 0. */
@@ -53,10 +64,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: config.media.uploadMaxBytes, files: 1, fields: 10 } });
-  await app.register(authPlugin, { accounts: s.accounts, devices: s.devices });
+  await app.register(rateLimit, { global: false });
+  await app.register(accessPlugin, { accounts: s.accounts, devices: s.devices, scopes: s.scopes });
+  await app.register(auditHook, { audit: s.audit, clock: deps.clock });
 
-  app.get('/health', async () => ({ ok: true, ...deps.health() }));
+  app.get('/health', { config: { access: { public: true } } }, async () => ({ ok: true, ...deps.health() }));
   await app.register(accountsRoutes, { accounts: s.accounts });
+  await app.register(usersRoutes, { users: s.users, units: s.units });
+  await app.register(auditRoutes, { audit: s.audit });
   await app.register(unitsRoutes, { units: s.units });
   await app.register(devicesRoutes, {
     devices: s.devices,
@@ -64,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     units: s.units,
     mqttUrlForDevices: deps.mqttUrlForDevices,
   });
-  await app.register(mediaRoutes, { service: s.media });
-  await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs });
+  await app.register(mediaRoutes, { service: s.media, scopes: s.scopes });
+  await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
   return app;
 }

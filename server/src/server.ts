@@ -7,6 +7,8 @@ import { type AppServices, buildApp } from './app.js';
 import { type Config, publicUrlFor } from './config.js';
 import { openDatabase } from './db/db.js';
 import { createAccountsService } from './modules/accounts/accounts.service.js';
+import { createUsersService } from './modules/accounts/users.service.js';
+import { createAuditService } from './modules/audit/audit.service.js';
 import { createDesiredStateService } from './modules/devices/desired-state.service.js';
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
@@ -16,6 +18,7 @@ import { createCommandsService } from './modules/playback/commands.service.js';
 import { createPlaybackLogService } from './modules/playback/playback-log.service.js';
 import { wireDeviceMessages } from './modules/playback/wire-device-messages.js';
 import { bootstrapData } from './modules/units/bootstrap.js';
+import { createScopeQueries } from './modules/units/scope.js';
 import { createUnitsService } from './modules/units/units.service.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './plugins/broker.js';
 import { connectServerMqtt, type ServerMqtt } from './plugins/mqtt-client.js';
@@ -51,9 +54,11 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   mkdirSync(path.join(config.dataDir, 'tmp'), { recursive: true });
   const database = openDatabase(path.join(config.dataDir, 'nguon.sqlite'));
   const { db } = database;
-  const units = createUnitsService({ db });
-  const devices = createDevicesService({ db, units });
+  const scopes = createScopeQueries(db);
+  const units = createUnitsService({ db, scopes });
+  const devices = createDevicesService({ db, units, scopes });
   const accounts = createAccountsService({ db, clock });
+  const users = createUsersService({ db, scopes, accounts });
   const cleanups: Array<() => Promise<void> | void> = [() => database.close()];
   const close = async () => {
     for (const c of cleanups.reverse()) await c();
@@ -95,6 +100,9 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     const desired = createDesiredStateService({ devices, mqtt, clock });
     const services: AppServices = {
       accounts,
+      users,
+      scopes,
+      audit: createAuditService({ db, scopes }),
       units,
       devices,
       deviceStatus: createDeviceStatusService({ db, clock }),
@@ -115,13 +123,14 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     const stopWiring = wireDeviceMessages({ mqtt, services, desired, config, log: log.child({ module: 'ingest' }) });
     cleanups.push(stopWiring);
 
-    const { initialPassword } = await bootstrapData({ config, units, accounts, log });
+    const { initialPassword } = await bootstrapData({ config, units, users, log });
 
     const app = await buildApp({
       config,
       log,
       services,
       mqttUrlForDevices: () => config.mqtt.url ?? `mqtt://${new URL(publicUrl).hostname}:${broker?.port}`,
+      clock,
       health: () => ({ mqttConnected: mqtt.connected(), devicesConnected: broker?.connectedCount() ?? null }),
     });
     cleanups.push(() => app.close());

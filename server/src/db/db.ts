@@ -7,7 +7,7 @@ import * as schema from './schema.js';
 export type Db = BetterSQLite3Database<typeof schema>;
 
 /** Committed migrations live beside src/ and dist/, so both resolve them the same way. */
-const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+export const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 export interface OpenDatabase {
   db: Db;
@@ -16,7 +16,7 @@ export interface OpenDatabase {
 }
 
 /** Opens (creating if needed) the SQLite file in WAL mode and applies every pending migration. */
-export function openDatabase(file: string): OpenDatabase {
+export function openDatabase(file: string, migrationsFolder = MIGRATIONS): OpenDatabase {
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL is durable against process crashes in WAL mode and far faster than FULL for ingest.
@@ -24,6 +24,6 @@ export function openDatabase(file: string): OpenDatabase {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS });
+  migrate(db, { migrationsFolder });
   return { db, sqlite, close: () => sqlite.close() };
 }

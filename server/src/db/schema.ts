@@ -27,20 +27,32 @@ export const users = sqliteTable(
     role: text('role').notNull(),
     unitId: integer('unit_id').notNull(),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    /** Consecutive failed logins; reaching the limit locks the account until lockedUntil. */
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: integer('locked_until'),
+    passwordChangedAt: integer('password_changed_at'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_username_uq').on(t.username)],
 );
 
 /** Login sessions and API tokens; only the sha256 of the token is stored. */
-export const authTokens = sqliteTable('auth_tokens', {
-  tokenHash: text('token_hash').primaryKey(),
-  userId: integer('user_id').notNull(),
-  kind: text('kind').notNull(),
-  createdAt: createdAt(),
-  expiresAt: integer('expires_at').notNull(),
-  revokedAt: integer('revoked_at'),
-});
+export const authTokens = sqliteTable(
+  'auth_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    userId: integer('user_id').notNull(),
+    /** 'session' (console login, cookie) or 'api' (a named, revocable token for an integration). */
+    kind: text('kind').notNull(),
+    name: text('name'),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [uniqueIndex('auth_tokens_hash_uq').on(t.tokenHash), index('auth_tokens_user_idx').on(t.userId)],
+);
 
 export const devices = sqliteTable(
   'devices',
@@ -51,6 +63,7 @@ export const devices = sqliteTable(
     hardwareId: text('hardware_id'),
     lat: real('lat'),
     lon: real('lon'),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     /** sha256 of a 256-bit random secret: a KDF adds nothing for a random secret and would cost CPU per connect. */
     secretHash: text('secret_hash').notNull(),
     volume: integer('volume').notNull().default(80),
@@ -136,4 +149,59 @@ export const playbackLogs = sqliteTable(
     receivedAt: integer('received_at').notNull(),
   },
   (t) => [index('playback_device_idx').on(t.deviceId, t.receivedAt), index('playback_play_idx').on(t.playId)],
+);
+
+/** Zones: named sets of receivers within a unit, for targeting. */
+export const deviceGroups = sqliteTable(
+  'device_groups',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    unitId: integer('unit_id').notNull(),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('device_groups_unit_name_uq').on(t.unitId, t.name)],
+);
+
+export const deviceGroupMembers = sqliteTable(
+  'device_group_members',
+  {
+    groupId: integer('group_id').notNull(),
+    deviceId: text('device_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.deviceId] }), index('device_group_members_device_idx').on(t.deviceId)],
+);
+
+/**
+ * Who did what, to what, from where, with what outcome. Append-only: triggers in the migrations
+ * refuse UPDATE and DELETE, and no code path issues them.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actorUserId: integer('actor_user_id'),
+    actorName: text('actor_name'),
+    actorRole: text('actor_role'),
+    actorUnitId: integer('actor_unit_id'),
+    actorDeviceId: text('actor_device_id'),
+    action: text('action').notNull(),
+    method: text('method'),
+    route: text('route'),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    targetUnitId: integer('target_unit_id'),
+    outcome: text('outcome').notNull(),
+    statusCode: integer('status_code'),
+    errorCode: text('error_code'),
+    sourceIp: text('source_ip'),
+    requestId: text('request_id'),
+    details: text('details', { mode: 'json' }),
+  },
+  (t) => [
+    index('audit_at_idx').on(t.at),
+    index('audit_actor_idx').on(t.actorUserId, t.at),
+    index('audit_action_idx').on(t.action, t.at),
+  ],
 );

@@ -31,6 +31,7 @@ function classify(err: unknown): Rendered {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
     const r = classify(err);
+    request.errorCode = r.code;
     if (r.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: r.code, msg: r.message }, 'request refused');
     const { status, ...rendered } = r;

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { devices } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
 import { sameHash, sha256Hex } from '../accounts/tokens.js';
+import type { Scope, ScopeQueries } from '../units/scope.js';
 import type { UnitsService } from '../units/units.service.js';
 
 export interface Device {
@@ -13,6 +14,7 @@ export interface Device {
   hardwareId: string | null;
   lat: number | null;
   lon: number | null;
+  tags: string[];
   volume: number;
   muted: boolean;
   desiredVersion: number;
@@ -26,6 +28,7 @@ export interface RegisterDeviceInput {
   hardwareId?: string | null;
   lat?: number | null;
   lon?: number | null;
+  tags?: string[];
 }
 
 function newDeviceId(): string {
@@ -38,8 +41,8 @@ function strip(row: typeof devices.$inferSelect): Device {
   return rest;
 }
 
-export function createDevicesService(deps: { db: Db; units: UnitsService }) {
-  const { db, units } = deps;
+export function createDevicesService(deps: { db: Db; units: UnitsService; scopes: ScopeQueries }) {
+  const { db, units, scopes } = deps;
 
   return {
     /** Registers a receiver; the secret is returned once and only its hash is kept. */
@@ -57,6 +60,7 @@ export function createDevicesService(deps: { db: Db; units: UnitsService }) {
           hardwareId: input.hardwareId ?? null,
           lat: input.lat ?? null,
           lon: input.lon ?? null,
+          tags: input.tags ?? [],
           secretHash: sha256Hex(secret),
         })
         .returning()
@@ -86,8 +90,11 @@ export function createDevicesService(deps: { db: Db; units: UnitsService }) {
       return secret;
     },
 
-    list(): Device[] {
-      return db.select().from(devices).all().map(strip);
+    list(scope?: Scope): Device[] {
+      const q = db.select().from(devices);
+      const rows =
+        !scope || scope.all ? q.all() : q.where(inArray(devices.unitId, scopes.subtreeIds(scope.unitId))).all();
+      return rows.map(strip);
     },
 
     /** Checks a device's credentials. Returns its area path when valid and not revoked. */

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { mediaFiles } from '../../db/schema.js';
 import type { MediaFile, NewMediaFile } from './media.schemas.js';
@@ -33,10 +33,12 @@ export function createMediaRepository(db: Db) {
         .get();
     },
 
-    list(opts: { limit?: number; offset?: number } = {}): MediaFile[] {
+    /** `unitIds` limits the list to media owned by those units (a caller's scope). */
+    list(opts: { limit?: number; offset?: number; unitIds?: number[] } = {}): MediaFile[] {
       return db
         .select()
         .from(mediaFiles)
+        .where(opts.unitIds ? inArray(mediaFiles.unitId, opts.unitIds) : undefined)
         .orderBy(desc(mediaFiles.createdAt))
         .limit(opts.limit ?? 100)
         .offset(opts.offset ?? 0)

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../../errors.js';
+import type { ScopeQueries } from '../units/scope.js';
 import { contentRange, decideRange, notModified } from './http-range.js';
 import { MediaFileSchema } from './media.schemas.js';
 import type { MediaService } from './media.service.js';
@@ -46,12 +47,26 @@ function abortOnDisconnect(reply: FastifyReply): AbortSignal {
   return ac.signal;
 }
 
-export const mediaRoutes: FastifyPluginAsync<{ service: MediaService }> = async (base, { service }) => {
+export const mediaRoutes: FastifyPluginAsync<{ service: MediaService; scopes: ScopeQueries }> = async (
+  base,
+  { service, scopes },
+) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
+  /** The unit that owns a media file; receivers fetch any file they are told to play (sha256 is unguessable). */
+  const owner = (r: FastifyRequest) => {
+    const sha256 = (r.params as { sha256: string }).sha256;
+    const file = service.get(sha256);
+    if (!file) throw notFound(`media ${sha256}`);
+    return file.unitId;
+  };
+  const readOne = { access: { permission: 'media.read', unit: owner, device: true } } as const;
 
   app.post(
     '/api/v1/media',
-    { preHandler: app.requireUser, schema: { response: { 201: MediaFileSchema } } },
+    {
+      config: { access: { permission: 'media.write', unit: (r) => r.user?.unitId } },
+      schema: { response: { 201: MediaFileSchema } },
+    },
     async (request, reply) => {
       const part = await filePart(request);
       const staged = await service.stage(part.file).catch((err: unknown) => {
@@ -79,15 +94,20 @@ export const mediaRoutes: FastifyPluginAsync<{ service: MediaService }> = async 
   app.get(
     '/api/v1/media',
     {
-      preHandler: app.requireUser,
+      config: { access: { permission: 'media.read', unit: 'filter' } },
       schema: { querystring: ListQuery, response: { 200: z.object({ media: z.array(MediaFileSchema) }) } },
     },
-    async (request) => ({ media: service.list(request.query) }),
+    async (request) => ({
+      media: service.list({
+        ...request.query,
+        ...(request.scope.all ? {} : { unitIds: scopes.subtreeIds(request.scope.unitId) }),
+      }),
+    }),
   );
 
   app.get(
     '/api/v1/media/:sha256',
-    { preHandler: app.requireUserOrDevice, schema: { params: Params, response: { 200: MediaFileSchema } } },
+    { config: readOne, schema: { params: Params, response: { 200: MediaFileSchema } } },
     async (request) => {
       const file = service.get(request.params.sha256);
       if (!file) throw notFound(`media ${request.params.sha256}`);
@@ -95,34 +115,30 @@ export const mediaRoutes: FastifyPluginAsync<{ service: MediaService }> = async 
     },
   );
 
-  app.get(
-    '/api/v1/media/:sha256/file',
-    { preHandler: app.requireUserOrDevice, schema: { params: Params } },
-    async (request, reply) => {
-      const { sha256 } = request.params;
-      const stored = await service.locate(sha256);
-      if (!stored) throw notFound(`media ${sha256}`);
-      const etag = `"${sha256}"`;
-      const size = stored.sizeBytes;
-      reply.header('ETag', etag).header('Cache-Control', CACHE_CONTROL).header('Accept-Ranges', 'bytes');
-      if (notModified(request.headers['if-none-match'], etag)) return reply.status(304).send();
+  app.get('/api/v1/media/:sha256/file', { config: readOne, schema: { params: Params } }, async (request, reply) => {
+    const { sha256 } = request.params;
+    const stored = await service.locate(sha256);
+    if (!stored) throw notFound(`media ${sha256}`);
+    const etag = `"${sha256}"`;
+    const size = stored.sizeBytes;
+    reply.header('ETag', etag).header('Cache-Control', CACHE_CONTROL).header('Accept-Ranges', 'bytes');
+    if (notModified(request.headers['if-none-match'], etag)) return reply.status(304).send();
 
-      const ifRange = request.headers['if-range'];
-      const decision = decideRange(request.headers.range, size, {
-        header: typeof ifRange === 'string' ? ifRange : undefined,
-        etag,
-      });
-      const range = contentRange(decision, size);
-      if (range) reply.header('Content-Range', range);
-      // 416 is a protocol answer about this representation, not an API error: no JSON body.
-      if (decision.kind === 'unsatisfiable') return reply.status(416).send();
+    const ifRange = request.headers['if-range'];
+    const decision = decideRange(request.headers.range, size, {
+      header: typeof ifRange === 'string' ? ifRange : undefined,
+      etag,
+    });
+    const range = contentRange(decision, size);
+    if (range) reply.header('Content-Range', range);
+    // 416 is a protocol answer about this representation, not an API error: no JSON body.
+    if (decision.kind === 'unsatisfiable') return reply.status(416).send();
 
-      const [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, size - 1];
-      reply
-        .status(decision.kind === 'partial' ? 206 : 200)
-        .header('Content-Type', 'audio/mpeg')
-        .header('Content-Length', String(end - start + 1));
-      return reply.send(createReadStream(stored.path, { start, end }));
-    },
-  );
+    const [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, size - 1];
+    reply
+      .status(decision.kind === 'partial' ? 206 : 200)
+      .header('Content-Type', 'audio/mpeg')
+      .header('Content-Length', String(end - start + 1));
+    return reply.send(createReadStream(stored.path, { start, end }));
+  });
 };

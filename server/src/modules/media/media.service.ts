@@ -54,7 +54,7 @@ export interface MediaService {
   /** Validates, normalises and stores an upload; rejects with a 4xx AppError leaving nothing behind. */
   ingest(input: IngestInput, opts?: IngestOptions): Promise<MediaFile>;
   get(sha256: string): MediaFile | undefined;
-  list(opts?: { limit?: number; offset?: number }): MediaFile[];
+  list(opts?: { limit?: number; offset?: number; unitIds?: number[] }): MediaFile[];
   /** Where the stored audio of a known file is, for serving; undefined if either row or file is missing. */
   locate(sha256: string): Promise<{ path: string; sizeBytes: number; file: MediaFile } | undefined>;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import type { AccountsService } from '../accounts/accounts.service.js';
+import type { UsersService } from '../accounts/users.service.js';
 import { DEMO_TREE, ensureDemoUnits } from './demo-data.js';
 import type { UnitsService } from './units.service.js';
 
@@ -11,10 +11,10 @@ import type { UnitsService } from './units.service.js';
 export async function bootstrapData(deps: {
   config: Config;
   units: UnitsService;
-  accounts: AccountsService;
+  users: UsersService;
   log: Logger;
 }): Promise<{ initialPassword: string | undefined }> {
-  const { units, accounts, config, log } = deps;
+  const { units, users, config, log } = deps;
   let homeUnitId: number;
   if (config.demo.enabled) {
     const demo = ensureDemoUnits(units);
@@ -24,7 +24,7 @@ export async function bootstrapData(deps: {
     const root = units.list().find((u) => u.parentId === null);
     homeUnitId = root?.id ?? units.create({ code: 'VN', name: 'Việt Nam', level: 'national' }).id;
   }
-  const admin = await accounts.ensureAdmin(homeUnitId, config.admin.initialPassword);
+  const admin = await users.ensureAdmin(homeUnitId, config.admin.initialPassword);
   if (admin.created) log.info('created the first administrator account "admin"');
   return { initialPassword: admin.password };
 }

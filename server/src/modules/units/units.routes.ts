@@ -1,5 +1,5 @@
 import { UnitCodeSchema } from '@nguon/schemas';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
@@ -17,17 +17,28 @@ const CreateUnit = z
 export const unitsRoutes: FastifyPluginAsync<{ units: UnitsService }> = async (base, { units }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/api/v1/units', { preHandler: app.requireUser }, async () => ({ units: units.list() }));
+  app.get('/api/v1/units', { config: { access: { permission: 'units.read', unit: 'filter' } } }, async (request) => ({
+    units: units.list(request.scope),
+  }));
+
+  const parentOf = (r: FastifyRequest) => {
+    const code = (r.body as { parentCode?: string }).parentCode;
+    if (!code) return null; // a new root: only an admin's scope holds it
+    const parent = units.byCode(code);
+    if (!parent) throw new AppError('not_found', `parent unit code ${code} not found`);
+    return parent.id;
+  };
 
   app.post(
     '/api/v1/units',
-    { preHandler: app.requireRole('admin'), schema: { body: CreateUnit } },
-    async (req, reply) => {
-      const { parentCode, ...rest } = req.body;
-      const parent = parentCode ? units.byCode(parentCode) : undefined;
-      if (parentCode && !parent) throw new AppError('not_found', `parent unit code ${parentCode} not found`);
+    { config: { access: { permission: 'units.write', unit: parentOf } }, schema: { body: CreateUnit } },
+    async (request, reply) => {
+      const { parentCode, ...rest } = request.body;
+      const unit = units.create({ ...rest, parentId: parentCode ? (units.byCode(parentCode)?.id ?? null) : null });
+      request.audit.targetType = 'unit';
+      request.audit.targetId = unit.code;
       reply.status(201);
-      return { unit: units.create({ ...rest, parentId: parent?.id ?? null }) };
+      return { unit };
     },
   );
 };

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { units } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import type { Scope, ScopeQueries } from './scope.js';
 
 export interface Unit {
   id: number;
@@ -11,8 +12,8 @@ export interface Unit {
   parentId: number | null;
 }
 
-export function createUnitsService(deps: { db: Db }) {
-  const { db } = deps;
+export function createUnitsService(deps: { db: Db; scopes: ScopeQueries }) {
+  const { db, scopes } = deps;
 
   return {
     create(input: { code: string; name: string; level: string; parentId?: number | null }): Unit {
@@ -33,8 +34,12 @@ export function createUnitsService(deps: { db: Db }) {
       return db.select().from(units).where(sql`${units.code} = ${code}`).get();
     },
 
-    list(): Unit[] {
-      return db.select().from(units).all();
+    /** Units in a scope; the caller's own unit first is not guaranteed: order by id. */
+    list(scope?: Scope): Unit[] {
+      const all = db.select().from(units).orderBy(units.id).all();
+      if (!scope || scope.all) return all;
+      const ids = new Set(scopes.subtreeIds(scope.unitId));
+      return all.filter((u) => ids.has(u.id));
     },
 
     /** Unit codes from the top of the tree down to this unit: the device's area topic path. */
