@@ -1,2 +1,3 @@
 export * from './domain.js';
 export * from './ids.js';
+export * from './permissions.js';

@@ -11,9 +11,13 @@ import { usersRoutes } from './modules/accounts/users.routes.js';
 import type { UsersService } from './modules/accounts/users.service.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import type { AuditService } from './modules/audit/audit.service.js';
+import type { DesiredStateService } from './modules/devices/desired-state.service.js';
+import type { DeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import type { DeviceStatusService } from './modules/devices/device-status.service.js';
 import { devicesRoutes } from './modules/devices/devices.routes.js';
 import type { DevicesService } from './modules/devices/devices.service.js';
+import { groupsRoutes } from './modules/groups/groups.routes.js';
+import type { GroupsService } from './modules/groups/groups.service.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import type { MediaService } from './modules/media/media.service.js';
 import type { CommandsService } from './modules/playback/commands.service.js';
@@ -34,6 +38,9 @@ export interface AppServices {
   units: UnitsService;
   devices: DevicesService;
   deviceStatus: DeviceStatusService;
+  desired: DesiredStateService;
+  deviceLifecycle: DeviceLifecycle;
+  groups: GroupsService;
   media: MediaService;
   commands: CommandsService;
   playbackLogs: PlaybackLogService;
@@ -72,13 +79,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountsRoutes, { accounts: s.accounts });
   await app.register(usersRoutes, { users: s.users, units: s.units });
   await app.register(auditRoutes, { audit: s.audit });
-  await app.register(unitsRoutes, { units: s.units });
+  await app.register(unitsRoutes, { units: s.units, desired: s.desired });
   await app.register(devicesRoutes, {
     devices: s.devices,
     status: s.deviceStatus,
     units: s.units,
+    scopes: s.scopes,
+    lifecycle: s.deviceLifecycle,
     mqttUrlForDevices: deps.mqttUrlForDevices,
   });
+  await app.register(groupsRoutes, { groups: s.groups, units: s.units });
   await app.register(mediaRoutes, { service: s.media, scopes: s.scopes });
   await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
   return app;

@@ -1,8 +1,8 @@
+import { can, type Permission } from '@nguon/schemas';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
 import type { AccountsService, AuthUser } from '../modules/accounts/accounts.service.js';
-import { can, type Permission } from '../modules/accounts/permissions.js';
 import type { DevicesService } from '../modules/devices/devices.service.js';
 import type { Scope, ScopeQueries } from '../modules/units/scope.js';
 
@@ -98,17 +98,21 @@ export const accessPlugin = fp(
       }
       if (!request.user && !request.device)
         throw new AppError('unauthorized', 'log in first (session cookie or bearer token)');
+      // The role needs no body: refuse before validation, so a caller without the right learns nothing more.
+      const user = request.user;
+      if (user && 'permission' in access) {
+        if (!can(user.role, access.permission))
+          throw new AppError('forbidden', `your role (${user.role}) may not do this (${access.permission})`);
+        request.scope = { all: user.role === 'admin', unitId: user.unitId };
+      }
     });
 
-    // What they may do: role, then unit scope. Runs after validation, so resolvers see a parsed request.
+    // Where they may do it: the target's unit must lie in the caller's subtree. Runs after validation,
+    // so resolvers see a parsed request.
     app.addHook('preHandler', async (request) => {
       const access = request.routeOptions.config.access;
       if (!access || !('permission' in access)) return;
-      const user = request.user;
-      if (!user) return; // a device, admitted by onRequest for device routes only
-      if (!can(user.role, access.permission))
-        throw new AppError('forbidden', `your role (${user.role}) may not do this (${access.permission})`);
-      request.scope = { all: user.role === 'admin', unitId: user.unitId };
+      if (!request.user) return; // a device, admitted by onRequest for device routes only
       if (access.unit === 'filter') return;
       const target = access.unit(request);
       request.audit.targetUnitId = target ?? null;

@@ -4,7 +4,7 @@ import { deviceMayPublish, deviceMaySubscribe } from '@nguon/protocols';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 
-type Session = { kind: 'server' } | { kind: 'device'; deviceId: string; areaPath: string[] };
+type Session = { kind: 'server' } | { kind: 'device'; deviceId: string };
 
 export interface BrokerDeps {
   host: string;
@@ -12,8 +12,13 @@ export interface BrokerDeps {
   log: Logger;
   /** Credentials of the server's own MQTT client: full access. */
   serverUser: { username: string; password: string };
-  /** Checks a receiver's credentials; returns its unit's area path, or null to refuse. */
-  verifyDevice(deviceId: string, secret: string): { areaPath: string[] } | null;
+  /** Checks a receiver's credentials; null refuses. */
+  verifyDevice(deviceId: string, secret: string): object | null;
+  /**
+   * The receiver's CURRENT area path, read at every SUBSCRIBE rather than cached at CONNECT: moving a unit
+   * changes the area topics of receivers that are already connected (issue 3). null refuses.
+   */
+  areaPathOf(deviceId: string): string[] | null;
 }
 
 export interface EmbeddedBroker {
@@ -45,12 +50,11 @@ export async function startEmbeddedBroker(deps: BrokerDeps): Promise<EmbeddedBro
       }
       // A receiver's client id must be its device id, so no one can take over another's session.
       if (!username || client.id !== username) return done(authError('client id must equal username', 5), false);
-      const verified = deps.verifyDevice(username, secret);
-      if (!verified) {
+      if (!deps.verifyDevice(username, secret)) {
         log.warn({ deviceId: username }, 'mqtt login refused');
         return done(authError('bad device credentials', 4), false);
       }
-      sessions.set(client, { kind: 'device', deviceId: username, areaPath: verified.areaPath });
+      sessions.set(client, { kind: 'device', deviceId: username });
       done(null, true);
     },
     authorizePublish(client, packet, callback) {
@@ -63,7 +67,9 @@ export async function startEmbeddedBroker(deps: BrokerDeps): Promise<EmbeddedBro
     authorizeSubscribe(client, sub, callback) {
       const s = sessions.get(client);
       if (s?.kind === 'server') return callback(null, sub);
-      if (s?.kind === 'device' && deviceMaySubscribe(s.deviceId, sub.topic, s.areaPath)) return callback(null, sub);
+      const areaPath = s?.kind === 'device' ? deps.areaPathOf(s.deviceId) : null;
+      if (s?.kind === 'device' && areaPath && deviceMaySubscribe(s.deviceId, sub.topic, areaPath))
+        return callback(null, sub);
       log.warn({ clientId: client.id, topic: sub.topic }, 'mqtt subscribe refused');
       callback(null, null);
     },

@@ -136,7 +136,7 @@ export function createAccountsService(deps: { db: Db; clock: () => number }) {
     async changeOwnPassword(userId: number, currentToken: string, current: string, next: string): Promise<void> {
       const u = db.select().from(users).where(eq(users.id, userId)).get();
       if (!u || !(await verifyPassword(current, u.passwordHash)))
-        throw new AppError('forbidden', 'the current password is wrong');
+        throw new AppError('unprocessable', 'the current password is wrong');
       if (current === next) throw new AppError('unprocessable', 'the new password must differ from the current one');
       const passwordHash = await hashPassword(next);
       db.update(users).set({ passwordHash, passwordChangedAt: clock() }).where(eq(users.id, userId)).run();

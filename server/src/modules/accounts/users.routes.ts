@@ -1,11 +1,10 @@
-import { UnitCodeSchema } from '@nguon/schemas';
+import { ROLES, UnitCodeSchema } from '@nguon/schemas';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import type { UnitsService } from '../units/units.service.js';
 import { NewPassword } from './accounts.routes.js';
-import { ROLES } from './permissions.js';
 import type { UsersService } from './users.service.js';
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() });

@@ -1,3 +1,4 @@
+import { isRole, mayGrant } from '@nguon/schemas';
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { users } from '../../db/schema.js';
@@ -6,7 +7,6 @@ import type { Scope, ScopeQueries } from '../units/scope.js';
 import type { AccountsService, AuthUser } from './accounts.service.js';
 import { toAuthUser } from './accounts.service.js';
 import { generatePassword, hashPassword } from './password.js';
-import { isRole, mayGrant } from './permissions.js';
 
 export interface UserView extends AuthUser {
   disabled: boolean;

@@ -1,0 +1,255 @@
+import { can, type Permission, ROLES, type Role } from '@nguon/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTone } from './support/audio.js';
+import { type MatrixFixtures, makeMatrixFixtures, type Where } from './support/matrix-fixtures.js';
+import { startTestServer, type TestServer } from './support/server.js';
+
+interface Req {
+  url: string;
+  body?: unknown;
+  /** Upload this file as multipart instead of a JSON body. */
+  file?: string;
+}
+type Rule = Permission | 'self' | 'public';
+interface Case {
+  rule: Rule;
+  /** The target is always the caller's own unit (e.g. an upload): no outside variant. */
+  own?: boolean;
+  /** For lists (which filter rather than refuse): text that must appear for "in" and never for "out". */
+  listed?: (f: MatrixFixtures, w: Where) => string;
+  make: (f: MatrixFixtures, w: Where, role: Role) => Promise<Req> | Req;
+}
+
+let tone = '';
+/** Every route of the server, its rule, and how to aim a request at a target inside or outside scope. */
+const CASES: Record<string, Case> = {
+  'GET /health': { rule: 'public', make: () => ({ url: '/health' }) },
+  'POST /api/v1/auth/login': {
+    rule: 'public',
+    make: () => ({ url: '/api/v1/auth/login', body: { username: 'm-viewer', password: 'matrix-password-1' } }),
+  },
+  'POST /api/v1/auth/logout': { rule: 'self', make: () => ({ url: '/api/v1/auth/logout' }) },
+  'GET /api/v1/auth/me': { rule: 'self', make: () => ({ url: '/api/v1/auth/me' }) },
+  'POST /api/v1/auth/password': {
+    rule: 'self',
+    make: () => ({ url: '/api/v1/auth/password', body: { current: 'matrix-password-1', next: 'matrix-password-1' } }),
+  },
+  'GET /api/v1/auth/tokens': { rule: 'self', make: () => ({ url: '/api/v1/auth/tokens' }) },
+  'POST /api/v1/auth/tokens': { rule: 'self', make: () => ({ url: '/api/v1/auth/tokens', body: { name: 'x' } }) },
+  'DELETE /api/v1/auth/tokens/:tokenId': {
+    rule: 'self',
+    make: async (f, _w, role) => ({ url: `/api/v1/auth/tokens/${(await f.freshToken(role)).id}` }),
+  },
+  'GET /api/v1/users': {
+    rule: 'users.read',
+    listed: (f, w) => `"id":${f.user[w]},`,
+    make: () => ({ url: '/api/v1/users' }),
+  },
+  'GET /api/v1/users/:id': { rule: 'users.read', make: (f, w) => ({ url: `/api/v1/users/${f.user[w]}` }) },
+  'POST /api/v1/users': {
+    rule: 'users.write',
+    make: (f, w) => ({
+      url: '/api/v1/users',
+      body: {
+        username: f.unique('nu'),
+        displayName: 'x',
+        password: 'long-enough-1',
+        role: 'viewer',
+        unitCode: f.unit[w],
+      },
+    }),
+  },
+  'PATCH /api/v1/users/:id': {
+    rule: 'users.write',
+    make: async (f, w) => ({ url: `/api/v1/users/${await f.freshUser(w)}`, body: { displayName: 'đổi tên' } }),
+  },
+  'POST /api/v1/users/:id/password': {
+    rule: 'users.write',
+    make: async (f, w) => ({
+      url: `/api/v1/users/${await f.freshUser(w)}/password`,
+      body: { password: 'another-pass-1' },
+    }),
+  },
+  'GET /api/v1/audit': {
+    rule: 'audit.read',
+    listed: (f, w) => f.actor[w],
+    make: () => ({ url: '/api/v1/audit?limit=10000' }),
+  },
+  'GET /api/v1/audit/export.csv': {
+    rule: 'audit.read',
+    listed: (f, w) => f.actor[w],
+    make: () => ({ url: '/api/v1/audit/export.csv?limit=10000' }),
+  },
+  'GET /api/v1/units': {
+    rule: 'units.read',
+    listed: (f, w) => `"code":"${f.unit[w]}"`,
+    make: () => ({ url: '/api/v1/units' }),
+  },
+  'GET /api/v1/units/:code': { rule: 'units.read', make: (f, w) => ({ url: `/api/v1/units/${f.unit[w]}` }) },
+  'POST /api/v1/units': {
+    rule: 'units.write',
+    make: (f, w) => ({
+      url: '/api/v1/units',
+      body: { code: f.unique('c'), name: 'Xã mới', level: 'commune', parentCode: f.parent[w] },
+    }),
+  },
+  'POST /api/v1/units/import': {
+    rule: 'units.write',
+    make: (f, w) => ({
+      url: '/api/v1/units/import',
+      body: { units: [{ code: f.unique('i'), name: 'Xã nhập', level: 'commune', parentCode: f.parent[w] }] },
+    }),
+  },
+  'PATCH /api/v1/units/:code': {
+    rule: 'units.write',
+    make: async (f, w) => ({ url: `/api/v1/units/${await f.freshUnit(w)}`, body: { name: 'Tên mới' } }),
+  },
+  'POST /api/v1/devices': {
+    rule: 'devices.write',
+    make: (f, w) => ({ url: '/api/v1/devices', body: { unitCode: f.unit[w], name: 'Loa' } }),
+  },
+  'GET /api/v1/devices': {
+    rule: 'devices.read',
+    listed: (f, w) => `"${f.device[w]}"`,
+    make: () => ({ url: '/api/v1/devices' }),
+  },
+  'GET /api/v1/devices/:id': { rule: 'devices.read', make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}` }) },
+  'PATCH /api/v1/devices/:id': {
+    rule: 'devices.write',
+    make: async (f, w) => ({ url: `/api/v1/devices/${await f.freshDevice(w)}`, body: { name: 'Loa đổi tên' } }),
+  },
+  'POST /api/v1/devices/:id/credentials': {
+    rule: 'devices.write',
+    make: async (f, w) => ({ url: `/api/v1/devices/${await f.freshDevice(w)}/credentials` }),
+  },
+  'POST /api/v1/devices/:id/revoke': {
+    rule: 'devices.write',
+    make: async (f, w) => ({ url: `/api/v1/devices/${await f.freshDevice(w)}/revoke` }),
+  },
+  'POST /api/v1/devices/:id/play': {
+    rule: 'devices.control',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/play`, body: { sha256: f.media.in } }),
+  },
+  'POST /api/v1/devices/:id/stop': {
+    rule: 'devices.control',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/stop` }),
+  },
+  'POST /api/v1/devices/:id/volume': {
+    rule: 'devices.control',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/volume`, body: { volume: 40 } }),
+  },
+  'GET /api/v1/devices/:id/logs': {
+    rule: 'devices.read',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/logs` }),
+  },
+  'GET /api/v1/commands/:id': { rule: 'devices.read', make: (f, w) => ({ url: `/api/v1/commands/${f.command[w]}` }) },
+  'POST /api/v1/groups': {
+    rule: 'groups.write',
+    make: (f, w) => ({ url: '/api/v1/groups', body: { unitCode: f.unit[w], name: f.unique('g') } }),
+  },
+  'GET /api/v1/groups': {
+    rule: 'devices.read',
+    listed: (f, w) => `"name":"${f.groupName[w]}"`,
+    make: () => ({ url: '/api/v1/groups' }),
+  },
+  'GET /api/v1/groups/:id': {
+    rule: 'devices.read',
+    make: async (f, w) => ({ url: `/api/v1/groups/${await f.freshGroup(w)}` }),
+  },
+  'PATCH /api/v1/groups/:id': {
+    rule: 'groups.write',
+    make: async (f, w) => ({ url: `/api/v1/groups/${await f.freshGroup(w)}`, body: { name: f.unique('g') } }),
+  },
+  'DELETE /api/v1/groups/:id': {
+    rule: 'groups.write',
+    make: async (f, w) => ({ url: `/api/v1/groups/${await f.freshGroup(w)}` }),
+  },
+  'POST /api/v1/media': { rule: 'media.write', own: true, make: () => ({ url: '/api/v1/media', file: tone }) },
+  'GET /api/v1/media': {
+    rule: 'media.read',
+    listed: (f, w) => `"${f.media[w]}"`,
+    make: () => ({ url: '/api/v1/media' }),
+  },
+  'GET /api/v1/media/:sha256': { rule: 'media.read', make: (f, w) => ({ url: `/api/v1/media/${f.media[w]}` }) },
+  'GET /api/v1/media/:sha256/file': {
+    rule: 'media.read',
+    make: (f, w) => ({ url: `/api/v1/media/${f.media[w]}/file` }),
+  },
+};
+
+describe('every route enforces role and unit scope (the permission matrix)', () => {
+  let server: TestServer;
+  let f: MatrixFixtures;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    f = await makeMatrixFixtures(server);
+    tone = await makeTone({ seconds: 1, format: 'wav' });
+  }, 120_000);
+  afterAll(async () => server?.close());
+
+  async function send(method: string, req: Req, token: string | null): Promise<{ status: number; text: string }> {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    let body: FormData | string | undefined;
+    if (req.file) {
+      const form = new FormData();
+      form.append('file', new Blob([await import('node:fs/promises').then((fs) => fs.readFile(req.file!))]), 'a.wav');
+      body = form;
+    } else if (req.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.body);
+    }
+    const res = await fetch(`${server.baseUrl}${req.url}`, { method, headers, ...(body ? { body } : {}) });
+    return { status: res.status, text: await res.text() };
+  }
+
+  const isList = (key: string) =>
+    server.running.app.routeAccess.some(
+      (r) => `${r.method} ${r.url}` === key && 'unit' in r.access && r.access.unit === 'filter',
+    );
+
+  it('has a case for every registered route, with the rule the route declares', () => {
+    const registered = server.running.app.routeAccess.filter((r) => r.method !== 'HEAD');
+    const missing = registered.map((r) => `${r.method} ${r.url}`).filter((k) => !(k in CASES));
+    expect(missing, 'routes without a row in the matrix test').toEqual([]);
+    for (const r of registered) {
+      const declared = 'public' in r.access ? 'public' : 'self' in r.access ? 'self' : r.access.permission;
+      expect(declared, `${r.method} ${r.url}`).toBe(CASES[`${r.method} ${r.url}`]!.rule);
+    }
+    const unchecked = Object.keys(CASES).filter((k) => isList(k) && !CASES[k]!.listed);
+    expect(unchecked, 'list routes whose filtering no case checks').toEqual([]);
+    const stale = Object.keys(CASES).filter((k) => !registered.some((r) => `${r.method} ${r.url}` === k));
+    expect(stale, 'matrix rows for routes that do not exist').toEqual([]);
+  });
+
+  it.each(Object.keys(CASES))('%s', async (key) => {
+    const c = CASES[key]!;
+    const method = key.split(' ')[0]!;
+    const problems: string[] = [];
+    const anon = await send(method, await c.make(f, 'in', 'viewer'), null);
+    if (c.rule !== 'public' && anon.status !== 401) problems.push(`anonymous: ${anon.status}, want 401`);
+    if (c.rule === 'public') expect(anon.status).not.toBe(401);
+
+    for (const role of ROLES) {
+      const single = c.own || c.rule === 'self' || c.rule === 'public' || isList(key);
+      for (const where of single ? (['in'] as const) : (['in', 'out'] as const)) {
+        const allowed =
+          c.rule === 'public' || c.rule === 'self' || (can(role, c.rule) && (where === 'in' || role === 'admin'));
+        const token = key === 'POST /api/v1/auth/logout' ? (await f.freshToken(role)).token : f.tokens[role];
+        const res = await send(method, await c.make(f, where, role), token);
+        const denied = res.status === 401 || res.status === 403;
+        if (allowed && denied) problems.push(`${role} ${where}: ${res.status} ${res.text.slice(0, 120)}, want allowed`);
+        if (!allowed && res.status !== 403) problems.push(`${role} ${where}: ${res.status}, want 403`);
+        if (allowed && res.status >= 500) problems.push(`${role} ${where}: ${res.status} ${res.text.slice(0, 120)}`);
+        if (c.listed && allowed && !denied) {
+          const [inText, outText] = [c.listed(f, 'in'), c.listed(f, 'out')];
+          if (!res.text.includes(inText)) problems.push(`${role}: list lacks ${inText}`);
+          const showsOut = res.text.includes(outText);
+          if (role !== 'admin' && showsOut) problems.push(`${role}: list shows out-of-scope ${outText}`);
+          if (role === 'admin' && !showsOut) problems.push(`admin: list lacks ${outText}`);
+        }
+      }
+    }
+    expect(problems, key).toEqual([]);
+  });
+});
