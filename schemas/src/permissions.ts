@@ -39,6 +39,13 @@ export const PERMISSIONS = {
   'groups.write': { roles: OPERATORS, what: 'create and change receiver groups (zones)' },
   'media.read': { roles: ALL, what: 'list, preview and download audio' },
   'media.write': { roles: OPERATORS, what: 'upload audio' },
+  'bulletins.read': { roles: ALL, what: 'see bulletins and the approval queue' },
+  'bulletins.write': { roles: OPERATORS, what: 'draft, edit, submit, withdraw, archive bulletins' },
+  'bulletins.approve': { roles: ['admin', 'approver'], what: 'approve or reject submitted bulletins' },
+  'bulletins.emergency': {
+    roles: ['admin', 'province_operator'],
+    what: 'send emergency content approved-on-send (audited as such)',
+  },
   'audit.read': {
     roles: ['admin', 'province_operator', 'district_supervisor', 'approver'],
     what: 'read and export the audit log',

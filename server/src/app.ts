@@ -11,6 +11,8 @@ import { usersRoutes } from './modules/accounts/users.routes.js';
 import type { UsersService } from './modules/accounts/users.service.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import type { AuditService } from './modules/audit/audit.service.js';
+import { bulletinsRoutes } from './modules/bulletins/bulletins.routes.js';
+import type { BulletinsService } from './modules/bulletins/bulletins.service.js';
 import type { DesiredStateService } from './modules/devices/desired-state.service.js';
 import type { DeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import type { DeviceStatusService } from './modules/devices/device-status.service.js';
@@ -41,6 +43,7 @@ export interface AppServices {
   desired: DesiredStateService;
   deviceLifecycle: DeviceLifecycle;
   groups: GroupsService;
+  bulletins: BulletinsService;
   media: MediaService;
   commands: CommandsService;
   playbackLogs: PlaybackLogService;
@@ -90,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(groupsRoutes, { groups: s.groups, units: s.units });
   await app.register(mediaRoutes, { service: s.media, scopes: s.scopes });
+  await app.register(bulletinsRoutes, { bulletins: s.bulletins, units: s.units });
   await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
   return app;
 }

@@ -9,9 +9,12 @@ import { openDatabase } from './db/db.js';
 import { createAccountsService } from './modules/accounts/accounts.service.js';
 import { createUsersService } from './modules/accounts/users.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
+import { createBulletinsService } from './modules/bulletins/bulletins.service.js';
 import { createDesiredStateService } from './modules/devices/desired-state.service.js';
+import { createDeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
+import { createGroupsService } from './modules/groups/groups.service.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
 import { createMediaService } from './modules/media/media.service.js';
 import { createCommandsService } from './modules/playback/commands.service.js';
@@ -76,6 +79,14 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
         log: log.child({ module: 'broker' }),
         serverUser,
         verifyDevice: (id, secret) => devices.verify(id, secret),
+        areaPathOf: (id) => {
+          try {
+            const d = devices.get(id);
+            return d.revokedAt === null ? units.path(d.unitId) : null;
+          } catch {
+            return null; // a device deleted while connected: refuse its subscriptions
+          }
+        },
       }).catch((err) => {
         throw isAddrInUse(err) ? new PortInUseError('MQTT', config.mqtt.port, 'NGUON_MQTT_PORT') : err;
       });
@@ -98,6 +109,19 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       log: log.child({ module: 'media' }),
     });
     const desired = createDesiredStateService({ devices, mqtt, clock });
+    const groups = createGroupsService({ db, scopes });
+    // Only the embedded broker checks device secrets and can drop a session; an external broker keeps its
+    // own credentials, so there rotate/revoke bind HTTP (media downloads) and not MQTT.
+    const embedded = broker;
+    const deviceLifecycle = createDeviceLifecycle({
+      db,
+      devices,
+      groups,
+      desired,
+      disconnect: (deviceId) => embedded?.disconnect(deviceId) ?? false,
+      clock,
+      log: log.child({ module: 'devices' }),
+    });
     const services: AppServices = {
       accounts,
       users,
@@ -106,7 +130,11 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       units,
       devices,
       deviceStatus: createDeviceStatusService({ db, clock }),
+      desired,
+      deviceLifecycle,
+      groups,
       media,
+      bulletins: createBulletinsService({ db, scopes, media: createMediaRepository(db), clock }),
       playbackLogs: createPlaybackLogService({ db, clock }),
       commands: createCommandsService({
         db,

@@ -205,3 +205,55 @@ export const auditLog = sqliteTable(
     index('audit_action_idx').on(t.action, t.at),
   ],
 );
+
+/** A bulletin (bản tin) owned by a unit; its content lives in numbered versions. */
+export const bulletins = sqliteTable(
+  'bulletins',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    unitId: integer('unit_id').notNull(),
+    currentVersion: integer('current_version').notNull().default(1),
+    createdBy: integer('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('bulletins_unit_idx').on(t.unitId)],
+);
+
+/**
+ * One version of a bulletin and where it stands in the approval workflow
+ * (draft → submitted → approved | rejected → archived). An approved version never changes again.
+ */
+export const bulletinVersions = sqliteTable(
+  'bulletin_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bulletinId: integer('bulletin_id').notNull(),
+    version: integer('version').notNull(),
+    state: text('state').notNull(),
+    /** LoaiBanTin: 1 text, 2 image, 3 audio, 4 video, 5 live, 6 FM relay. */
+    type: integer('type').notNull(),
+    /** LoaiLinhVuc: 1 general … 6 good examples. */
+    field: integer('field').notNull(),
+    /** MucDoUuTien: 1 emergency, 2 priority, 3 normal. */
+    priority: integer('priority').notNull(),
+    title: text('title').notNull(),
+    summary: text('summary').notNull().default(''),
+    author: text('author').notNull().default(''),
+    producedAt: integer('produced_at').notNull(),
+    durationMs: integer('duration_ms').notNull().default(0),
+    source: text('source').notNull().default(''),
+    items: text('items', { mode: 'json' }).$type<Array<{ sha256: string; title: string; durationMs: number }>>().notNull(),
+    createdBy: integer('created_by'),
+    createdAt: createdAt(),
+    submittedBy: integer('submitted_by'),
+    submittedAt: integer('submitted_at'),
+    decidedBy: integer('decided_by'),
+    decidedAt: integer('decided_at'),
+    rejectReason: text('reject_reason'),
+    approvedOnSend: integer('approved_on_send', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('bulletin_versions_uq').on(t.bulletinId, t.version),
+    index('bulletin_versions_state_idx').on(t.state),
+  ],
+);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
 import { AppError, type ErrorCode } from '../errors.js';
 
 interface Rendered {
@@ -12,6 +13,12 @@ interface Rendered {
 function classify(err: unknown): Rendered {
   if (err instanceof AppError)
     return { status: err.status, code: err.code, message: err.message, details: err.details };
+  if (err instanceof ZodError) {
+    // A service validated input the route could not (e.g. an edit merged with the stored version).
+    const details = err.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }));
+    const message = `invalid input: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`;
+    return { status: 400, code: 'validation_failed', message, details };
+  }
   const fe = err as FastifyError;
   if (hasZodFastifySchemaValidationErrors(fe)) {
     const details = fe.validation.map((v) => ({ path: v.instancePath || '/', message: v.message }));

@@ -26,6 +26,9 @@ export interface MatrixFixtures {
   freshUnit(where: Where): Promise<string>;
   freshGroup(where: Where): Promise<number>;
   freshToken(role: Role): Promise<{ token: string; id: number }>;
+  /** A bulletin made by the admin in one subtree, in the given state. */
+  freshBulletin(where: Where, state?: 'draft' | 'submitted', priority?: 1 | 3): Promise<number>;
+  bulletinTitle: Record<Where, string>;
   unique(prefix: string): string;
 }
 
@@ -107,6 +110,21 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
     (await ok(server.api<{ commandId: string }>('POST', `/api/v1/devices/${id}/volume`, { volume: 50 }), 'command'))
       .commandId;
 
+  const makeBulletin = async (
+    where: Where,
+    title: string,
+    state: 'draft' | 'submitted' = 'draft',
+    priority: 1 | 3 = 3,
+  ) => {
+    const body = { unitCode: where === 'in' ? '19753' : '20200', title, priority, items: [{ sha256: media.in }] };
+    const id = (await ok(server.api<{ bulletin: { id: number } }>('POST', '/api/v1/bulletins', body), 'bulletin'))
+      .bulletin.id;
+    if (state === 'submitted') await ok(server.api('POST', `/api/v1/bulletins/${id}/submit`), 'submit');
+    return id;
+  };
+  const bulletinTitle = { in: unique('Bản tin trong '), out: unique('Bản tin ngoài ') };
+  for (const where of ['in', 'out'] as const) await makeBulletin(where, bulletinTitle[where]);
+
   const groupName = { in: unique('gin'), out: unique('gout') };
   for (const where of ['in', 'out'] as const) {
     const body = { unitCode: where === 'in' ? '19753' : '20200', name: groupName[where] };
@@ -142,6 +160,8 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
       const body = { unitCode: where === 'in' ? '19753' : '20200', name: unique('g') };
       return (await ok(server.api<{ group: { id: number } }>('POST', '/api/v1/groups', body), 'group')).group.id;
     },
+    bulletinTitle,
+    freshBulletin: (where, state, priority) => makeBulletin(where, unique('b'), state, priority),
     async freshToken(role) {
       return apiToken(tokens[role]);
     },

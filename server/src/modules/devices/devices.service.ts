@@ -31,6 +31,16 @@ export interface RegisterDeviceInput {
   tags?: string[];
 }
 
+/** Fields an operator may change; `null` clears an optional one. */
+export interface DevicePatch {
+  unitId?: number;
+  name?: string;
+  hardwareId?: string | null;
+  lat?: number | null;
+  lon?: number | null;
+  tags?: string[];
+}
+
 function newDeviceId(): string {
   // Short, topic-safe, unguessable enough to not be enumerable.
   return `r${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
@@ -88,6 +98,43 @@ export function createDevicesService(deps: { db: Db; units: UnitsService; scopes
         .where(eq(devices.id, id))
         .run();
       return secret;
+    },
+
+    /**
+     * Applies an operator's edit. A move to another unit bumps the desired-state version, because the
+     * agent applies a desired state only when its version is newer (state-store.ts) and the new area
+     * topics travel in it. Check and write share one transaction, so the unique check cannot go stale.
+     */
+    update(id: string, patch: DevicePatch): { device: Device; moved: boolean } {
+      return db.transaction((tx) => {
+        const current = this.get(id);
+        if (patch.unitId !== undefined && !units.get(patch.unitId)) throw notFound(`unit ${patch.unitId}`);
+        const holder = patch.hardwareId ? this.byHardwareId(patch.hardwareId) : undefined;
+        if (holder && holder.id !== id)
+          throw new AppError('conflict', `a device with hardware id ${patch.hardwareId} is already registered`);
+        const moved = patch.unitId !== undefined && patch.unitId !== current.unitId;
+        const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as DevicePatch;
+        if (Object.keys(set).length === 0) return { device: current, moved: false };
+        const row = tx
+          .update(devices)
+          .set({ ...set, ...(moved ? { desiredVersion: current.desiredVersion + 1 } : {}) })
+          .where(eq(devices.id, id))
+          .returning()
+          .get();
+        if (!row) throw notFound(`device ${id}`);
+        return { device: strip(row), moved };
+      });
+    },
+
+    /** Marks a receiver revoked; the row stays so its history (logs, audit) still resolves. */
+    revoke(id: string, at: number): Device {
+      return db.transaction((tx) => {
+        const current = this.get(id);
+        if (current.revokedAt !== null) throw new AppError('conflict', `device ${id} is already revoked`);
+        const row = tx.update(devices).set({ revokedAt: at }).where(eq(devices.id, id)).returning().get();
+        if (!row) throw notFound(`device ${id}`);
+        return strip(row);
+      });
     },
 
     list(scope?: Scope): Device[] {

@@ -39,7 +39,7 @@ export const playbackRoutes: FastifyPluginAsync<{
         body: z
           .object({ playId: z.string().max(100).optional() })
           .strict()
-          .optional(),
+          .nullish(),
       },
     },
     async (request, reply) => {

@@ -1,8 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { units } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Scope, ScopeQueries } from './scope.js';
+import { createUnitEdits } from './unit-edits.js';
 
 export interface Unit {
   id: number;
@@ -15,7 +16,30 @@ export interface Unit {
 export function createUnitsService(deps: { db: Db; scopes: ScopeQueries }) {
   const { db, scopes } = deps;
 
+  /** This unit and its ancestors, from the top of the tree down. */
+  function ancestors(unitId: number): Unit[] {
+    return db.all<Unit>(sql`
+      WITH RECURSIVE up(id, code, name, level, parent_id, depth) AS (
+        SELECT id, code, name, level, parent_id, 0 FROM units WHERE id = ${unitId}
+        UNION ALL
+        SELECT u.id, u.code, u.name, u.level, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id
+        WHERE up.depth < 32
+      )
+      SELECT id, code, name, level, parent_id AS parentId FROM up ORDER BY depth DESC`);
+  }
+
+  /** Unit codes from the top of the tree down to this unit: the device's area topic path. */
+  const path = (unitId: number): string[] => ancestors(unitId).map((u) => u.code);
+
   return {
+    ...createUnitEdits({ db, scopes, path }),
+    ancestors,
+    path,
+
+    childCount(unitId: number): number {
+      return db.select({ n: count() }).from(units).where(eq(units.parentId, unitId)).get()?.n ?? 0;
+    },
+
     create(input: { code: string; name: string; level: string; parentId?: number | null }): Unit {
       if (db.select({ id: units.id }).from(units).where(sql`${units.code} = ${input.code}`).get())
         throw new AppError('conflict', `unit code ${input.code} exists`);
@@ -40,19 +64,6 @@ export function createUnitsService(deps: { db: Db; scopes: ScopeQueries }) {
       if (!scope || scope.all) return all;
       const ids = new Set(scopes.subtreeIds(scope.unitId));
       return all.filter((u) => ids.has(u.id));
-    },
-
-    /** Unit codes from the top of the tree down to this unit: the device's area topic path. */
-    path(unitId: number): string[] {
-      const rows = db.all<{ code: string; depth: number }>(sql`
-        WITH RECURSIVE up(id, code, parent_id, depth) AS (
-          SELECT id, code, parent_id, 0 FROM units WHERE id = ${unitId}
-          UNION ALL
-          SELECT u.id, u.code, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id
-          WHERE up.depth < 32
-        )
-        SELECT code, depth FROM up ORDER BY depth DESC`);
-      return rows.map((r) => r.code);
     },
 
     isEmpty(): boolean {
