@@ -1,4 +1,5 @@
 import type { Command, DecodeErrorCode, DesiredState, Heartbeat, PlaybackLog, Reply } from '@nguon/protocols';
+import type { ClockSample } from './clock/clock-math.js';
 import type { NowPlaying } from './playback/playback.service.js';
 
 /** Every event a running agent emits, with its payload. Listeners that throw are logged, never fatal. */
@@ -13,6 +14,8 @@ export type AgentEvents = {
   heartbeat: [Heartbeat];
   /** A desired state arrived; `applied` is false when its version was not newer. */
   desired: [{ desired: DesiredState; applied: boolean }];
+  /** A clock sync round finished; `offsetMs` is server minus device clock. */
+  clockSynced: [ClockSample];
   /** An incoming message that was logged and dropped. */
   dropped: [{ topic: string; code: DecodeErrorCode | 'unexpected'; message: string }];
   stopped: [];
@@ -28,6 +31,10 @@ export interface AgentState {
   areas: string[][];
   desiredVersion: number;
   playing: NowPlaying | null;
-  /** Playback logs waiting for a retry after a failed publish. */
+  /** Logs, events and replies in the on-disk outbox not yet acknowledged by the broker. */
   parkedLogs: number;
+  outboxFull: boolean;
+  /** Server minus device clock from the last sync; null before the first. */
+  clockOffsetMs: number | null;
+  fmActive: boolean;
 }

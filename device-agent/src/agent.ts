@@ -1,21 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { join } from 'node:path';
-import { type Command, type DesiredState, encodeForDevice, type Outgoing, topics } from '@nguon/protocols';
+import type { Command, DesiredState } from '@nguon/protocols';
 import { type Logger, pino } from 'pino';
+import { buildBehaviour, buildClock, buildLink } from './agent-build.js';
 import type { AgentEvents, AgentState } from './agent-events.js';
-import { type CommandService, createCommandService } from './commands/command.service.js';
-import { createCommandGuard } from './commands/command-guard.js';
+import { buildLocalParts } from './agent-local.js';
+import type { AgentContext, Emit, Running } from './agent-parts.js';
 import type { AgentConfig } from './config.js';
-import { createMqttConnection, type MqttConnection } from './connection/mqtt-connection.js';
+import type { HookRunner } from './hardware/hook-runner.js';
+import { createHookRunner } from './hardware/hook-runner.js';
 import { createHealthProbe, type HealthProbe } from './health.js';
-import { createHeartbeatService, type HeartbeatService } from './heartbeat.service.js';
-import { createMediaCache } from './media/media-cache.js';
 import { routeMessage } from './message-router.js';
-import { createLogSender, type LogSender } from './playback/log-sender.js';
-import { createPlaybackService, type PlaybackService } from './playback/playback.service.js';
 import type { Player } from './players/player.js';
 import { createPlayerFromConfig } from './players/player-factory.js';
-import { createStateStore, type StateStore } from './state/state-store.js';
+import { createSensorReader } from './sensors/pi-sensors.js';
 import { readAgentVersion } from './version.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -25,43 +22,49 @@ export interface AgentDeps {
   player?: Player;
   healthProbe?: HealthProbe;
   fetch?: typeof fetch;
+  /** The device's own clock; `config.clockSkewMs` is added to it. Server time comes from the clock sync. */
   now?: () => number;
   random?: () => number;
   agentVersion?: string;
+  /** Runs hooks and sensor commands; replaceable so a simulator does not spawn shells. */
+  hookRunner?: HookRunner;
   /** Bound on each step of stop(), so shutdown finishes even with a dead link or a hung player. */
   shutdownTimeoutMs?: number;
+  /**
+   * A `restartAgent` command was answered and the agent stopped: main.ts exits so systemd starts a fresh
+   * process. Without it (many agents in one process) the agent starts again in place.
+   */
+  onRestartRequested?: () => void;
 }
 
 export type Agent = EventEmitter<AgentEvents> & {
   /** Resolves once the agent runs; it connects (and reconnects) in the background: wait for 'connected'. */
   start(): Promise<void>;
-  /** Stops playback (logged `stopped`), publishes offline presence, closes the connection. */
+  /** Stops playback (logged `stopped`), flushes the outbox briefly, publishes offline presence, closes. */
   stop(): Promise<void>;
   state(): AgentState;
+  /** Best estimate of the server's clock (the device clock until the first sync): for anything scheduled. */
+  serverNow(): number;
 };
 
-interface Running {
-  store: StateStore;
-  connection: MqttConnection;
-  heartbeat: HeartbeatService;
-  playback: PlaybackService;
-  commands: CommandService;
-  logs: LogSender;
-}
+/** How long a `reboot` waits for the outbox (its own reply among it) before running the hook anyway. */
+const REBOOT_FLUSH_MS = 10_000;
 
 export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const emitter = new EventEmitter<AgentEvents>();
   const log = (deps.logger ?? pino({ level: config.logLevel })).child({ deviceId: config.deviceId });
-  const now = deps.now ?? Date.now;
+  const baseNow = deps.now ?? Date.now;
+  const localNow = config.clockSkewMs === 0 ? baseNow : () => baseNow() + config.clockSkewMs;
   const shutdownTimeoutMs = deps.shutdownTimeoutMs ?? 5_000;
-  const startedAt = now();
+  const runner = deps.hookRunner ?? createHookRunner({ timeoutMs: config.hookTimeoutS * 1000 });
+  const startedAt = localNow();
   let running: Running | null = null;
   let starting: Promise<void> | null = null;
 
   // A listener's bug must not crash the MQTT client or a playback chain that happens to emit.
-  const emit = <K extends keyof AgentEvents>(event: K, ...args: AgentEvents[K]): void => {
+  const emit: Emit = (event, ...args) => {
     try {
-      (emitter.emit as (e: K, ...a: AgentEvents[K]) => boolean)(event, ...args);
+      (emitter.emit as (e: typeof event, ...a: typeof args) => boolean)(event, ...args);
     } catch (err) {
       log.error({ err, event }, 'agent event listener threw');
     }
@@ -84,6 +87,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     routeMessage(config.deviceId, topic, payload, {
       command: (cmd, source) => onCommand(r, cmd, source),
       desired: (desired) => onDesired(r, desired),
+      time: (res) => r.clock.onResponse(res),
+      playlist: (p) => r.schedule.onPlaylist(p),
       dropped: (info) => {
         log.warn({ topic, code: info.code, reason: info.message }, 'dropped a message');
         emit('dropped', info);
@@ -91,92 +96,71 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     });
   }
 
-  /** Local side: state, cache, playback, commands. Nothing here touches the network but through `publish`. */
-  async function buildLocal(r: Running, publish: (out: Outgoing) => Promise<void>): Promise<void> {
-    r.store = await createStateStore({
-      dataDir: config.dataDir,
-      initialAreas: config.areas,
-      onWarn: (msg, err) => log.warn({ err }, msg),
-    });
-    const media = createMediaCache({
-      dir: join(config.dataDir, 'cache'),
-      username: config.deviceId,
-      password: config.secret,
-      fetch: deps.fetch,
-    });
-    await media.init();
-    r.logs = createLogSender({ deviceId: config.deviceId, publish, logger: log });
-    r.playback = createPlaybackService({
-      player: deps.player ?? createPlayerFromConfig(config),
-      now: deps.now,
-      sendLog: (entry) => {
-        log.info({ playId: entry.playId, event: entry.event, reason: entry.reason }, 'playback');
-        emit('playback', entry);
-        return r.logs.send(entry);
-      },
-    });
-    r.commands = createCommandService({
-      guard: createCommandGuard({ now: deps.now }),
-      media,
-      playback: r.playback,
-      state: r.store,
-      sendReply: (reply) => publish(encodeForDevice('reply', config.deviceId, reply)),
-      logger: log,
-      now: deps.now,
-    });
+  async function reboot(r: Running): Promise<void> {
+    r.events.send('rebooting', 'warn', 'reboot command: running the reboot hook');
+    const flushed = await r.outbox.flush(REBOOT_FLUSH_MS);
+    if (!flushed) log.warn({ pending: r.outbox.pending() }, 'rebooting with messages still in the outbox');
+    await r.hardware.run('reboot');
   }
 
-  /** Network side: the MQTT session and the heartbeat riding on it. */
-  function buildLink(r: Running, agentVersion: string, health: HealthProbe): void {
-    r.connection = createMqttConnection({
-      brokerUrl: config.brokerUrl,
-      deviceId: config.deviceId,
-      secret: config.secret,
+  async function restart(r: Running): Promise<void> {
+    r.events.send('agentRestarting', 'info', 'restartAgent command');
+    await stop();
+    if (deps.onRestartRequested) deps.onRestartRequested();
+    else await start();
+  }
+
+  function context(r: Running, agentVersion: string): AgentContext {
+    const sensors = createSensorReader({ commands: config.sensors, runner });
+    return {
+      config,
+      log,
+      emit,
       agentVersion,
-      logger: log,
+      localNow,
       random: deps.random,
-      now: deps.now,
-      subscriptions: () => [
-        topics.deviceCommand(config.deviceId),
-        topics.deviceDesired(config.deviceId),
-        ...r.store.get().areas.map((path) => topics.areaCommand(path)),
-      ],
-      onMessage: (topic, payload) => onMessage(r, topic, payload),
-      onConnect: (session) => {
-        r.heartbeat.onConnect();
-        r.logs.retryParked();
-        emit('connected', { session });
-      },
-      onDisconnect: () => emit('disconnected'),
-    });
-    r.heartbeat = createHeartbeatService({
-      deviceId: config.deviceId,
-      intervalMs: config.heartbeatIntervalS * 1000,
-      collect: () => {
-        const { volume, muted } = r.store.get();
-        const playing = r.playback.current();
-        return health.collect({
-          volume,
-          muted,
-          playing: playing && { playId: playing.playId, sha256: playing.sha256 },
-        });
-      },
-      publish: (out) => r.connection.publish(out),
-      session: () => r.connection.session(),
-      onSent: (hb) => emit('heartbeat', hb),
-      logger: log,
-      now: deps.now,
-    });
+      player: deps.player ?? createPlayerFromConfig(config),
+      health:
+        deps.healthProbe ??
+        createHealthProbe({
+          dataDir: config.dataDir,
+          agentVersion,
+          startedAt,
+          now: localNow,
+          cpuTempPath: config.sensors.cpuTempPath,
+          sensors,
+        }),
+      reboot: () => reboot(r),
+      restart: () => restart(r),
+    };
   }
 
   async function build(): Promise<Running> {
     const agentVersion = deps.agentVersion ?? (await readAgentVersion());
-    const health =
-      deps.healthProbe ?? createHealthProbe({ dataDir: config.dataDir, agentVersion, startedAt, now: deps.now });
     // The parts call each other through `r`; it is complete before the connection starts.
     const r = {} as Running;
-    await buildLocal(r, (out) => r.connection.publish(out));
-    buildLink(r, agentVersion, health);
+    const ctx = context(r, agentVersion);
+    r.clock = buildClock(r, ctx);
+    Object.assign(
+      r,
+      await buildLocalParts({
+        config,
+        log,
+        runner,
+        serverNow: r.clock.serverNow,
+        random: deps.random,
+        fetch: deps.fetch,
+        publish: (out) => r.connection.publish(out),
+        connected: () => r.connection.isConnected(),
+      }),
+    );
+    buildBehaviour(r, ctx);
+    buildLink(r, ctx, (topic, payload) => onMessage(r, topic, payload));
+    // Left over from the last run (a crash, an outage): sent first, oldest first, once connected.
+    const pendingAtStart = r.outbox.pending();
+    // A scheduled item cut off by the crash stays open: the scheduler resumes it without a second `started`.
+    const recovered = r.logs.recoverOpenPlays((playId) => r.schedule.mayResume(playId));
+    r.events.send('agentStarted', 'info', undefined, { agentVersion, recoveredPlays: recovered, pendingAtStart });
     return r;
   }
 
@@ -184,6 +168,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     if (running) return;
     starting ??= build().then((r) => {
       running = r;
+      r.fm.start();
+      r.schedule.start();
       r.connection.start();
       log.info({ brokerUrl: config.brokerUrl, player: config.player }, 'agent started');
     });
@@ -200,11 +186,19 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     if (!r) return;
     running = null;
     r.heartbeat.stop();
+    r.clock.stop();
+    r.fm.stop();
+    // Before playback stops: the item on air stays open in the journal, so the next start resumes it.
+    r.schedule.stop();
     // Logged `stopped` while still connected, so the last log reaches the server before we go offline.
     await withTimeout(r.playback.stopAll('agent stopping'), shutdownTimeoutMs, 'stopping playback').catch((err) =>
       log.warn({ err }, 'playback did not wind down in time'),
     );
+    // Whatever is not acknowledged by then stays on disk and goes out after the next start.
+    if (r.connection.isConnected()) await r.outbox.flush(shutdownTimeoutMs);
     await r.connection.stop();
+    r.outbox.close();
+    r.db.close();
     log.info('agent stopped');
     emit('stopped');
   }
@@ -212,6 +206,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   function state(): AgentState {
     const r = running;
     const s = r?.store.get();
+    const outbox = r?.outbox.stats();
     return {
       deviceId: config.deviceId,
       running: r !== null,
@@ -222,9 +217,14 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       areas: s?.areas.map((a) => [...a]) ?? config.areas.map((a) => [...a]),
       desiredVersion: s?.desiredVersion ?? -1,
       playing: r?.playback.current() ?? null,
-      parkedLogs: r?.logs.parkedCount() ?? 0,
+      parkedLogs: r?.outbox.pending() ?? 0,
+      outboxFull: outbox?.full ?? false,
+      clockOffsetMs: r?.clock.offsetMs() ?? null,
+      fmActive: r?.fm.active() ?? false,
     };
   }
 
-  return Object.assign(emitter, { start, stop, state });
+  const serverNow = () => running?.clock.serverNow() ?? localNow();
+
+  return Object.assign(emitter, { start, stop, state, serverNow });
 }

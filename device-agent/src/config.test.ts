@@ -52,6 +52,39 @@ describe('loadAgentConfig', () => {
     });
   });
 
+  it('defaults the receiver features to Raspberry Pi sensors and no hooks', () => {
+    const c = loadAgentConfig(file, {});
+    expect(c).toMatchObject({
+      cacheMaxMb: 1024,
+      fmFallbackDelayS: 120,
+      fmRestoreDelayS: 30,
+      hooks: {},
+      hookTimeoutS: 15,
+      sensors: { throttledCommand: 'vcgencmd get_throttled', modemCommand: 'mmcli -m 0 -J' },
+      outboxMaxRows: 50_000,
+      outboxMaxMb: 32,
+      clockSyncIntervalS: 600,
+      clockSkewMs: 0,
+    });
+    expect(c.sensors.cpuTempPath).toBeUndefined();
+    expect(Object.isFrozen(c.hooks)).toBe(true);
+  });
+
+  it('takes hooks and sensors from the file or JSON env, refusing unknown hook names', () => {
+    const c = loadAgentConfig(
+      { ...file, hooks: { fmOn: 'gpioset gpiochip0 17=1' }, sensors: { modemCommand: null } },
+      { NGUON_AGENT_FM_FALLBACK_DELAY_S: '60', NGUON_AGENT_CLOCK_SKEW_MS: '-300000' },
+    );
+    expect(c.hooks).toEqual({ fmOn: 'gpioset gpiochip0 17=1' });
+    expect(c.sensors).toMatchObject({ modemCommand: null, throttledCommand: 'vcgencmd get_throttled' });
+    expect(c).toMatchObject({ fmFallbackDelayS: 60, clockSkewMs: -300_000 });
+    const fromEnv = loadAgentConfig(file, { NGUON_AGENT_HOOKS: '{"reboot":"systemctl reboot"}' });
+    expect(fromEnv.hooks.reboot).toBe('systemctl reboot');
+    const problems = problemsOf(() => loadAgentConfig({ ...file, hooks: { fmOnn: 'x' }, cacheMaxMb: 1 }, {}));
+    expect(problems.join('\n')).toMatch(/hooks.*fmOnn/);
+    expect(problems.join('\n')).toContain('cacheMaxMb:');
+  });
+
   it('runs from env alone, without a file', () => {
     const c = loadAgentConfig(undefined, {
       NGUON_AGENT_DEVICE_ID: 'd2',

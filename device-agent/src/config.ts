@@ -4,6 +4,25 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+const command = z.string().min(1).max(1000);
+
+/** Shell commands run with /bin/sh -c for this receiver's hardware; a missing one makes the feature unsupported. */
+const HooksSchema = z.strictObject({
+  amplifierOn: command.optional(),
+  amplifierOff: command.optional(),
+  reboot: command.optional(),
+  fmOn: command.optional(),
+  fmOff: command.optional(),
+});
+
+/** Where the Raspberry Pi defaults read their sensors; null switches a reading off. */
+const SensorsSchema = z.strictObject({
+  /** Default: the hottest /sys/class/thermal/thermal_zone* (thermal_zone0 on a Pi). */
+  cpuTempPath: z.string().min(1).optional(),
+  throttledCommand: command.nullable().default('vcgencmd get_throttled'),
+  modemCommand: command.nullable().default('mmcli -m 0 -J'),
+});
+
 /**
  * Every setting of the agent; the README's configuration table mirrors this list. Strict, so a misspelt
  * key in the file is reported instead of silently falling back to a default.
@@ -20,6 +39,17 @@ const AgentConfigSchema = z.strictObject({
   ffmpegPath: z.string().min(1).optional(),
   areas: z.array(z.array(UnitCodeSchema).min(1)).max(16).default([]),
   logLevel: z.enum(LOG_LEVELS).default('info'),
+  cacheMaxMb: z.number().int().min(16).max(1_000_000).default(1024),
+  fmFallbackDelayS: z.number().int().min(1).max(86_400).default(120),
+  fmRestoreDelayS: z.number().int().min(0).max(3600).default(30),
+  hooks: HooksSchema.prefault({}),
+  hookTimeoutS: z.number().int().min(1).max(600).default(15),
+  sensors: SensorsSchema.prefault({}),
+  outboxMaxRows: z.number().int().min(100).max(1_000_000).default(50_000),
+  outboxMaxMb: z.number().int().min(1).max(4096).default(32),
+  clockSyncIntervalS: z.number().int().min(10).max(86_400).default(600),
+  /** Added to the device clock: simulates a receiver whose clock is wrong (tests, fleet simulator). */
+  clockSkewMs: z.number().int().min(-31_536_000_000).max(31_536_000_000).default(0),
 });
 
 type ParsedConfig = z.infer<typeof AgentConfigSchema>;
@@ -42,6 +72,16 @@ const ENV_FIELDS: Record<string, { field: keyof ParsedConfig; kind: 'string' | '
   FFMPEG_PATH: { field: 'ffmpegPath', kind: 'string' },
   AREAS: { field: 'areas', kind: 'json' },
   LOG_LEVEL: { field: 'logLevel', kind: 'string' },
+  CACHE_MAX_MB: { field: 'cacheMaxMb', kind: 'number' },
+  FM_FALLBACK_DELAY_S: { field: 'fmFallbackDelayS', kind: 'number' },
+  FM_RESTORE_DELAY_S: { field: 'fmRestoreDelayS', kind: 'number' },
+  HOOKS: { field: 'hooks', kind: 'json' },
+  HOOK_TIMEOUT_S: { field: 'hookTimeoutS', kind: 'number' },
+  SENSORS: { field: 'sensors', kind: 'json' },
+  OUTBOX_MAX_ROWS: { field: 'outboxMaxRows', kind: 'number' },
+  OUTBOX_MAX_MB: { field: 'outboxMaxMb', kind: 'number' },
+  CLOCK_SYNC_INTERVAL_S: { field: 'clockSyncIntervalS', kind: 'number' },
+  CLOCK_SKEW_MS: { field: 'clockSkewMs', kind: 'number' },
 };
 
 export class AgentConfigError extends Error {

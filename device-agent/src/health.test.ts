@@ -67,6 +67,60 @@ describe('health on this machine', () => {
   });
 });
 
+describe('health with receiver facts and sensors', () => {
+  it('reports hooks, FM, outbox, clock and Pi sensors, and nulls what a sensor cannot read', async () => {
+    const zone = join(dir, 'zone0-temp');
+    await writeFile(zone, '61234\n');
+    const probe = createHealthProbe({
+      dataDir: dir,
+      agentVersion: 'x',
+      startedAt: Date.now(),
+      cpuTempPath: zone,
+      sensors: {
+        power: async () => ({ underVoltage: true, underVoltageEver: true, throttled: false, throttledEver: false }),
+        modem: async () => ({ signalQualityPct: 67, accessTech: 'lte' }),
+      },
+    });
+    const h = await probe.collect({
+      ...facts,
+      amplifierOn: true,
+      fmActive: false,
+      outbox: { full: true, pending: 12, refusedLogs: 1 },
+      clockOffsetMs: -300_012,
+      cacheUsedMb: 12.5,
+    });
+    expect(HealthSchema.parse(h)).toEqual(h);
+    expect(h).toMatchObject({
+      cpuTempC: 61.2,
+      power: { underVoltage: true, throttled: false },
+      link: { signalQualityPct: 67, accessTech: 'lte' },
+      amplifierOn: true,
+      fmActive: false,
+      outboxFull: true,
+      outboxPending: 12,
+      outboxRefusedLogs: 1,
+      clockOffsetMs: -300_012,
+      cacheUsedMb: 12.5,
+    });
+
+    const broken = createHealthProbe({
+      dataDir: dir,
+      agentVersion: 'x',
+      startedAt: Date.now(),
+      cpuTempPath: join(dir, 'no-such-zone'),
+      sensors: {
+        power: async () => {
+          throw new Error('vcgencmd crashed');
+        },
+        modem: async () => null,
+      },
+    });
+    const b = await broken.collect({ ...facts, clockOffsetMs: 1.5 });
+    expect(HealthSchema.parse(b)).toEqual(b);
+    expect(b).toMatchObject({ cpuTempC: null, power: null, clockOffsetMs: null });
+  });
+});
+
 describe('health parsers', () => {
   it('picks the default route with the lowest metric', () => {
     expect(parseDefaultRouteIface(ROUTE)).toBe('wlan0');

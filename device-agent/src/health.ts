@@ -1,12 +1,18 @@
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { type Health, HealthSchema, type LinkType } from '@nguon/schemas';
+import type { SensorReader } from './sensors/pi-sensors.js';
 
 /** What the agent itself knows; everything else is read from the system. */
 export interface AgentHealthFacts {
   volume: number;
   muted: boolean;
   playing: { playId: string; sha256: string } | null;
+  amplifierOn?: boolean | null;
+  fmActive?: boolean;
+  outbox?: { full: boolean; pending: number; refusedLogs: number };
+  clockOffsetMs?: number | null;
+  cacheUsedMb?: number | null;
 }
 
 export interface HealthProbe {
@@ -22,6 +28,10 @@ export interface HealthProbeOptions {
   /** Root of /proc and /sys, replaceable so tests can point at fixtures. */
   procRoot?: string;
   sysRoot?: string;
+  /** One file to read the CPU temperature from (millidegrees); default: the hottest thermal zone. */
+  cpuTempPath?: string;
+  /** Raspberry Pi power flags and the cellular modem; absent = not read. */
+  sensors?: SensorReader;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -49,6 +59,13 @@ export async function readCpuTempC(sysRoot = '/sys'): Promise<number | null> {
     .map((t) => (t === null ? Number.NaN : Number.parseInt(t.trim(), 10) / 1000))
     .filter((c) => Number.isFinite(c) && c >= -60 && c <= 150);
   return valid.length ? round1(Math.max(...valid)) : null;
+}
+
+/** A sysfs temperature file in millidegrees Celsius, or null. */
+export async function readTempFileC(path: string): Promise<number | null> {
+  const text = await readText(path);
+  const c = text === null ? Number.NaN : Number.parseInt(text.trim(), 10) / 1000;
+  return Number.isFinite(c) && c >= -60 && c <= 150 ? round1(c) : null;
 }
 
 /** Interface of the default route with the lowest metric, from /proc/net/route. */
@@ -122,16 +139,34 @@ function readLoad1(): number | null {
   return load !== undefined && Number.isFinite(load) && load >= 0 ? Math.round(load * 100) / 100 : null;
 }
 
+/** The optional facts, present only when the agent knows them (older servers ignore unknown fields). */
+function agentFacts(facts: AgentHealthFacts): Partial<Health> {
+  const out: Partial<Health> = {};
+  if (facts.amplifierOn !== undefined) out.amplifierOn = facts.amplifierOn;
+  if (facts.fmActive !== undefined) out.fmActive = facts.fmActive;
+  if (facts.outbox) {
+    out.outboxFull = facts.outbox.full;
+    out.outboxPending = facts.outbox.pending;
+    out.outboxRefusedLogs = facts.outbox.refusedLogs;
+  }
+  if (facts.clockOffsetMs !== undefined) out.clockOffsetMs = facts.clockOffsetMs;
+  if (facts.cacheUsedMb !== undefined) out.cacheUsedMb = facts.cacheUsedMb;
+  return out;
+}
+
 export function createHealthProbe(opts: HealthProbeOptions): HealthProbe {
   const now = opts.now ?? Date.now;
   const procRoot = opts.procRoot ?? '/proc';
   const sysRoot = opts.sysRoot ?? '/sys';
+  const none = async () => null;
   return {
     async collect(facts) {
-      const [cpuTempC, disk, link] = await Promise.all([
-        readCpuTempC(sysRoot),
+      const [cpuTempC, disk, link, power, modem] = await Promise.all([
+        opts.cpuTempPath ? readTempFileC(opts.cpuTempPath) : readCpuTempC(sysRoot),
         readDisk(opts.dataDir),
         readLink(procRoot).catch((): Health['link'] => ({ type: 'unknown', signalDbm: null })),
+        (opts.sensors?.power ?? none)().catch(() => null),
+        (opts.sensors?.modem ?? none)().catch(() => null),
       ]);
       const mem = readMemory();
       const health: Health = {
@@ -146,8 +181,10 @@ export function createHealthProbe(opts: HealthProbeOptions): HealthProbe {
         volume: facts.volume,
         muted: facts.muted,
         agentVersion: opts.agentVersion.slice(0, 40),
-        link,
+        link: modem ? { ...link, ...modem } : link,
         playing: facts.playing,
+        ...(opts.sensors ? { power } : {}),
+        ...agentFacts(facts),
       };
       // A sensor value the contract would refuse must not cost the whole heartbeat: fall back to null.
       return HealthSchema.safeParse(health).success ? health : sanitize(health);
@@ -155,18 +192,17 @@ export function createHealthProbe(opts: HealthProbeOptions): HealthProbe {
   };
 }
 
+/** Replaces each field the contract refuses by null (or leaves it out when it is optional). */
 function sanitize(h: Health): Health {
-  const ok = (key: keyof Health) => HealthSchema.shape[key].safeParse(h[key]).success;
-  return {
-    ...h,
-    uptimeS: ok('uptimeS') ? h.uptimeS : 0,
-    agentUptimeS: ok('agentUptimeS') ? h.agentUptimeS : 0,
-    cpuTempC: ok('cpuTempC') ? h.cpuTempC : null,
-    load1: ok('load1') ? h.load1 : null,
-    memTotalMb: ok('memTotalMb') ? h.memTotalMb : null,
-    memUsedPct: ok('memUsedPct') ? h.memUsedPct : null,
-    diskTotalMb: ok('diskTotalMb') ? h.diskTotalMb : null,
-    diskUsedPct: ok('diskUsedPct') ? h.diskUsedPct : null,
-    link: ok('link') ? h.link : { type: 'unknown', signalDbm: null },
-  };
+  const out: Record<string, unknown> = { ...h };
+  for (const [key, schema] of Object.entries(HealthSchema.shape)) {
+    if (schema.safeParse(out[key]).success) continue;
+    if (schema.safeParse(null).success) out[key] = null;
+    else if (schema.safeParse(undefined).success) delete out[key];
+  }
+  if (!HealthSchema.shape.link.safeParse(out.link).success) out.link = { type: 'unknown', signalDbm: null };
+  for (const key of ['uptimeS', 'agentUptimeS'] as const) {
+    if (!HealthSchema.shape[key].safeParse(out[key]).success) out[key] = 0;
+  }
+  return out as Health;
 }

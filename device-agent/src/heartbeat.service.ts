@@ -6,6 +6,10 @@ import type { Logger } from 'pino';
 export interface HeartbeatService {
   /** Call on every connect: sends a heartbeat at once, then one per interval. */
   onConnect(): void;
+  /** Sends a heartbeat now (`reportNow`); resolves once it was published or skipped. */
+  beatNow(): Promise<void>;
+  /** Changes the interval live (`setConfig`); the next heartbeat follows the new one. */
+  setIntervalMs(ms: number): void;
   stop(): void;
 }
 
@@ -24,6 +28,7 @@ export interface HeartbeatOptions {
 /** `seq` grows by one per heartbeat within a session (the contract), restarting at 0 on every connection. */
 export function createHeartbeatService(opts: HeartbeatOptions): HeartbeatService {
   const now = opts.now ?? Date.now;
+  let intervalMs = opts.intervalMs;
   let timer: NodeJS.Timeout | undefined;
   let seqSession: string | null = null;
   let seq = 0;
@@ -50,12 +55,21 @@ export function createHeartbeatService(opts: HeartbeatOptions): HeartbeatService
     }
   }
 
+  const restartTimer = () => {
+    clearInterval(timer);
+    timer = setInterval(() => void beat(), intervalMs);
+  };
+
   return {
     onConnect() {
       if (stopped) return;
-      clearInterval(timer);
       void beat();
-      timer = setInterval(() => void beat(), opts.intervalMs);
+      restartTimer();
+    },
+    beatNow: () => beat(),
+    setIntervalMs(ms) {
+      intervalMs = ms;
+      if (timer && !stopped) restartTimer();
     },
     stop() {
       stopped = true;

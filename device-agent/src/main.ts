@@ -5,8 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createAgent } from './agent.js';
 import { type AgentConfig, AgentConfigError, loadAgentConfig } from './config.js';
+import { createWatchdog } from './systemd/watchdog.js';
 
 const FORCE_EXIT_MS = 10_000;
+/**
+ * Exit status after a `restartAgent` command (EX_TEMPFAIL). nguon-agent.service restarts on any exit
+ * (Restart=always); a distinct status makes the restart recognisable in the journal.
+ */
+export const RESTART_EXIT_CODE = 75;
 
 async function readConfigFile(path: string | undefined): Promise<unknown> {
   if (!path) return undefined;
@@ -35,7 +41,19 @@ export async function runMain(argv: readonly string[], env: Record<string, strin
   // A relative dataDir means relative to where the agent was started, fixed once here.
   config = Object.freeze({ ...config, dataDir: resolve(config.dataDir) });
   const logger = pino({ level: config.logLevel, redact: ['secret', '*.secret', 'password', '*.password'] });
-  const agent = createAgent(config, { logger });
+  const agent = createAgent(config, {
+    logger,
+    // The agent has already stopped cleanly (outbox flushed) when this runs.
+    onRestartRequested: () => {
+      logger.info({ exitCode: RESTART_EXIT_CODE }, 'restart requested: exiting for the supervisor');
+      process.exit(RESTART_EXIT_CODE);
+    },
+  });
+  const watchdog = createWatchdog({
+    env,
+    healthy: () => agent.state().running,
+    onError: (err) => logger.warn({ reason: err.message }, 'systemd watchdog ping failed'),
+  });
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -44,6 +62,7 @@ export async function runMain(argv: readonly string[], env: Record<string, strin
       process.exit(1);
     }
     stopping = true;
+    watchdog.stop();
     logger.info({ signal }, 'shutting down');
     setTimeout(() => process.exit(1), FORCE_EXIT_MS).unref();
     agent.stop().then(
@@ -59,6 +78,7 @@ export async function runMain(argv: readonly string[], env: Record<string, strin
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
   await agent.start();
+  watchdog.start();
 }
 
 /** Runs only as the entry point (node, tsx or the npm bin link), not when imported. */

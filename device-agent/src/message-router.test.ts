@@ -11,6 +11,8 @@ function collect() {
     command: (cmd, source) => calls.push({ what: `command:${source}`, arg: cmd.id }),
     desired: (d) => calls.push({ what: 'desired', arg: d.version }),
     dropped: (info) => calls.push({ what: 'dropped', arg: info.code }),
+    time: (res) => calls.push({ what: 'time', arg: res.requestId }),
+    playlist: (p) => calls.push({ what: 'playlist', arg: p.version }),
   };
   return { calls, on };
 }
@@ -29,11 +31,39 @@ describe('routeMessage', () => {
       muted: false,
       areas: [],
     });
-    for (const m of [own, area, desired]) routeMessage('dev-1', m.topic, m.payload, on);
+    const time = encodeForDevice('timeResponse', 'dev-1', {
+      v: 1,
+      id: 't',
+      ts: T,
+      requestId: 'q1',
+      t0: 1,
+      t1: 2,
+      t2: 3,
+    });
+    const playlist = encodeForDevice('playlist', 'dev-1', {
+      v: 1,
+      id: 'p',
+      ts: T,
+      version: 9,
+      horizonEnd: T,
+      items: [],
+    });
+    const othersPlaylist = encodeForDevice('playlist', 'dev-2', {
+      v: 1,
+      id: 'p',
+      ts: T,
+      version: 9,
+      horizonEnd: T,
+      items: [],
+    });
+    for (const m of [own, area, desired, time, playlist, othersPlaylist]) routeMessage('dev-1', m.topic, m.payload, on);
     expect(calls).toEqual([
       { what: 'command:device', arg: 'c1' },
       { what: 'command:area', arg: 'c1' },
       { what: 'desired', arg: 4 },
+      { what: 'time', arg: 'q1' },
+      { what: 'playlist', arg: 9 },
+      { what: 'dropped', arg: 'unexpected' },
     ]);
   });
 

@@ -1,15 +1,26 @@
-import { type Command, type DecodeErrorCode, type DesiredState, decode } from '@nguon/protocols';
+import {
+  type Command,
+  type DecodeErrorCode,
+  type DesiredState,
+  decode,
+  type Playlist,
+  type TimeResponse,
+} from '@nguon/protocols';
 
 export interface MessageHandlers {
   command(cmd: Command, source: 'device' | 'area'): void;
   desired(state: DesiredState): void;
+  /** Optional so callers that do not sync clocks need not handle it; unhandled ones are dropped. */
+  time?(res: TimeResponse): void;
+  /** Optional like `time`: the receiver's programme, retained on its playlist topic. */
+  playlist?(p: Playlist): void;
   dropped(info: { topic: string; code: DecodeErrorCode | 'unexpected'; message: string }): void;
 }
 
 /**
- * Every incoming message passes through `decode()` here. Anything that is not a command or desired state
- * for this very device (bad JSON, wrong schema, another device's topic, a device-originated kind) is
- * handed to `dropped`, never thrown.
+ * Every incoming message passes through `decode()` here. Anything that is not a command, desired state,
+ * time answer or playlist for this very device (bad JSON, wrong schema, another device's topic, a
+ * device-originated kind) is handed to `dropped`, never thrown.
  */
 export function routeMessage(deviceId: string, topic: string, payload: Buffer, on: MessageHandlers): void {
   const d = decode(topic, payload);
@@ -17,5 +28,7 @@ export function routeMessage(deviceId: string, topic: string, payload: Buffer, o
   else if (d.kind === 'command' && d.deviceId === deviceId) on.command(d.message, 'device');
   else if (d.kind === 'areaCommand') on.command(d.message, 'area');
   else if (d.kind === 'desired' && d.deviceId === deviceId) on.desired(d.message);
+  else if (d.kind === 'timeResponse' && d.deviceId === deviceId && on.time) on.time(d.message);
+  else if (d.kind === 'playlist' && d.deviceId === deviceId && on.playlist) on.playlist(d.message);
   else on.dropped({ topic, code: 'unexpected', message: `${d.kind} is not for this device` });
 }

@@ -50,6 +50,59 @@ describe('codec', () => {
     ).toThrow();
   });
 
+  it('carries the remote-control commands and refuses unknown or malformed ones', () => {
+    const base = { v: 1 as const, ts: now, expiresAt: now + 1 };
+    const cmds = [
+      { ...base, id: 'm', type: 'setMute' as const, muted: true },
+      { ...base, id: 'a', type: 'amplifier' as const, on: false },
+      { ...base, id: 'r', type: 'reboot' as const },
+      { ...base, id: 'x', type: 'restartAgent' as const },
+      { ...base, id: 's', type: 'syncNow' as const },
+      { ...base, id: 'h', type: 'reportNow' as const },
+      { ...base, id: 'c', type: 'setConfig' as const, heartbeatIntervalS: 15, fmFallbackDelayS: 90 },
+    ];
+    for (const cmd of cmds) {
+      const out = encodeForDevice('command', 'dev-1', cmd);
+      const back = decode(out.topic, out.payload);
+      expect(back.ok && back.kind === 'command' && back.message).toEqual(cmd);
+    }
+    const topic = topics.deviceCommand('dev-1');
+    const bad = (o: unknown) => decode(topic, Buffer.from(JSON.stringify({ ...base, id: 'b', ...(o as object) })));
+    expect(bad({ type: 'selfDestruct' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(bad({ type: 'amplifier', on: 'yes' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(bad({ type: 'setConfig', heartbeatIntervalS: 0 })).toMatchObject({ ok: false, code: 'invalid' });
+  });
+
+  it('round-trips clock sync, device events and the hook_failed reply', () => {
+    const req = encodeForDevice('timeRequest', 'dev-1', { v: 1, id: 'q', ts: now, t0: now });
+    expect(req).toMatchObject({ topic: 'nguon/v1/dev/dev-1/timereq', qos: 0, retain: false });
+    const res = encodeForDevice('timeResponse', 'dev-1', {
+      v: 1,
+      id: 'r',
+      ts: now,
+      requestId: 'q',
+      t0: now,
+      t1: now + 5,
+      t2: now + 6,
+    });
+    expect(res).toMatchObject({ topic: 'nguon/v1/dev/dev-1/time', qos: 0 });
+    const back = decode(res.topic, res.payload);
+    expect(back.ok && back.kind === 'timeResponse' && back.message.t1).toBe(now + 5);
+    const ev = encodeForDevice('event', 'dev-1', {
+      v: 1,
+      id: 'e',
+      ts: now,
+      type: 'fmFallbackOn',
+      level: 'warn',
+      data: { offlineS: 121 },
+    });
+    expect(ev).toMatchObject({ topic: 'nguon/v1/dev/dev-1/event', qos: 1 });
+    const reply = { v: 1 as const, id: 'a', replyId: 'b', ts: now, ok: false as const };
+    expect(() =>
+      encodeForDevice('reply', 'd', { ...reply, error: { code: 'hook_failed', message: 'exit code 1' } }),
+    ).not.toThrow();
+  });
+
   it.each([
     ['not JSON', topics.deviceHeartbeat('d'), Buffer.from('{nope'), 'not_json'],
     ['wrong shape', topics.deviceHeartbeat('d'), Buffer.from('{"v":1}'), 'invalid'],

@@ -72,14 +72,48 @@ export const SetVolumeCommandSchema = z.object({
   volume: VolumeSchema,
   muted: z.boolean().optional(),
 });
+export const SetMuteCommandSchema = z.object({
+  ...commandBase,
+  type: z.literal('setMute'),
+  muted: z.boolean(),
+});
+/** Switches the amplifier through the receiver's `amplifierOn` / `amplifierOff` hook. */
+export const AmplifierCommandSchema = z.object({
+  ...commandBase,
+  type: z.literal('amplifier'),
+  on: z.boolean(),
+});
+/** Replied to and the outbox flushed first; then the receiver's `reboot` hook runs. */
+export const RebootCommandSchema = z.object({ ...commandBase, type: z.literal('reboot') });
+/** The agent process exits after replying; its supervisor (systemd) starts it again. */
+export const RestartAgentCommandSchema = z.object({ ...commandBase, type: z.literal('restartAgent') });
+/** Re-measures the offset to the server clock at once. */
+export const SyncNowCommandSchema = z.object({ ...commandBase, type: z.literal('syncNow') });
+/** Sends a heartbeat at once. */
+export const ReportNowCommandSchema = z.object({ ...commandBase, type: z.literal('reportNow') });
+/** Settings the server may change remotely; the receiver keeps them across restarts. Absent = unchanged. */
+export const SetConfigCommandSchema = z.object({
+  ...commandBase,
+  type: z.literal('setConfig'),
+  heartbeatIntervalS: z.number().int().min(1).max(3600).optional(),
+  fmFallbackDelayS: z.number().int().min(1).max(86_400).optional(),
+});
 export const CommandSchema = z.discriminatedUnion('type', [
   PlayCommandSchema,
   StopCommandSchema,
   SetVolumeCommandSchema,
+  SetMuteCommandSchema,
+  AmplifierCommandSchema,
+  RebootCommandSchema,
+  RestartAgentCommandSchema,
+  SyncNowCommandSchema,
+  ReportNowCommandSchema,
+  SetConfigCommandSchema,
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandType = Command['type'];
 export type PlayCommand = z.infer<typeof PlayCommandSchema>;
+export type SetConfigCommand = z.infer<typeof SetConfigCommandSchema>;
 
 /** The closed set of reasons a device gives for refusing or failing a command. */
 export const REPLY_ERROR_CODES = [
@@ -90,6 +124,8 @@ export const REPLY_ERROR_CODES = [
   'download_failed',
   'checksum_mismatch',
   'player_failed',
+  /** A hardware hook (shell command) of the receiver failed or timed out. */
+  'hook_failed',
   'internal',
 ] as const;
 export const ReplyErrorCodeSchema = z.enum(REPLY_ERROR_CODES);
@@ -143,3 +179,41 @@ export const DesiredStateSchema = z.object({
   areas: z.array(z.array(UnitCodeSchema).min(1)).max(16),
 });
 export type DesiredState = z.infer<typeof DesiredStateSchema>;
+
+/**
+ * One NTP-style clock sample, device side: `t0` is the device clock when it sent the request. QoS 0 on
+ * purpose: a retransmitted request would measure the retransmission, not the link; a lost one is retried.
+ */
+export const TimeRequestSchema = z.object({
+  ...envelope,
+  t0: EpochMsSchema,
+});
+export type TimeRequest = z.infer<typeof TimeRequestSchema>;
+
+/**
+ * The server's answer: `t1` its clock on receipt, `t2` its clock just before publishing. With `t3`, the
+ * device clock on receipt, offset = ((t1 − t0) + (t2 − t3)) / 2 and delay = (t3 − t0) − (t2 − t1).
+ */
+export const TimeResponseSchema = z.object({
+  ...envelope,
+  /** The `id` of the time request answered. */
+  requestId: MessageIdSchema,
+  t0: EpochMsSchema,
+  t1: EpochMsSchema,
+  t2: EpochMsSchema,
+});
+export type TimeResponse = z.infer<typeof TimeResponseSchema>;
+
+/**
+ * Something the receiver wants on record (FM fallback switched, a hook failed, the outbox filled up).
+ * `type` is an open string so a newer agent's events still pass an older server's schema; the agent's
+ * README lists the types it sends. Sent through the agent's on-disk outbox, like playback logs.
+ */
+export const DeviceEventSchema = z.object({
+  ...envelope,
+  type: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/),
+  level: z.enum(['info', 'warn', 'error']),
+  message: z.string().max(500).optional(),
+  data: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+});
+export type DeviceEvent = z.infer<typeof DeviceEventSchema>;

@@ -2,11 +2,15 @@ import type { z } from 'zod';
 import {
   CommandSchema,
   DesiredStateSchema,
+  DeviceEventSchema,
   HeartbeatSchema,
   PlaybackLogSchema,
   PresenceSchema,
   ReplySchema,
+  TimeRequestSchema,
+  TimeResponseSchema,
 } from './messages.js';
+import { PlaylistSchema } from './playlist.js';
 import type { AreaSuffix, DeviceSuffix } from './topics.js';
 
 export type QoS = 0 | 1;
@@ -40,6 +44,25 @@ export const registry = {
   command: { scope: 'device', suffix: 'cmd', schema: CommandSchema, qos: 1, retain: false, from: 'server' },
   desired: { scope: 'device', suffix: 'desired', schema: DesiredStateSchema, qos: 1, retain: true, from: 'server' },
   areaCommand: { scope: 'area', suffix: 'cmd', schema: CommandSchema, qos: 1, retain: false, from: 'server' },
+  event: { scope: 'device', suffix: 'event', schema: DeviceEventSchema, qos: 1, retain: false, from: 'device' },
+  // Clock samples are QoS 0: a redelivered sample would carry the redelivery's delay, not the link's.
+  timeRequest: {
+    scope: 'device',
+    suffix: 'timereq',
+    schema: TimeRequestSchema,
+    qos: 0,
+    retain: false,
+    from: 'device',
+  },
+  playlist: { scope: 'device', suffix: 'playlist', schema: PlaylistSchema, qos: 1, retain: true, from: 'server' },
+  timeResponse: {
+    scope: 'device',
+    suffix: 'time',
+    schema: TimeResponseSchema,
+    qos: 0,
+    retain: false,
+    from: 'server',
+  },
 } as const satisfies Record<string, DeviceKindSpec<z.ZodType> | AreaKindSpec<z.ZodType>>;
 
 export type Registry = typeof registry;

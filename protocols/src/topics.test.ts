@@ -37,6 +37,11 @@ describe('device ACL', () => {
     expect(deviceMayPublish('d1', topics.deviceDesired('d1'))).toBe(false);
     expect(deviceMayPublish('d1', topics.areaCommand(['79']))).toBe(false);
     expect(deviceMayPublish('d1', 'anything/else')).toBe(false);
+    // Clock sync and events: a device asks for the time and reports events, never answers for the server.
+    expect(deviceMayPublish('d1', topics.deviceTimeRequest('d1'))).toBe(true);
+    expect(deviceMayPublish('d1', topics.deviceEvent('d1'))).toBe(true);
+    expect(deviceMayPublish('d1', topics.deviceTime('d1'))).toBe(false);
+    expect(deviceMayPublish('d1', topics.deviceTimeRequest('d2'))).toBe(false);
   });
   it('subscribes to its own commands and its ancestors’ area commands only', () => {
     expect(deviceMaySubscribe('d1', topics.deviceCommand('d1'), path)).toBe(true);
@@ -46,6 +51,10 @@ describe('device ACL', () => {
     expect(deviceMaySubscribe('d1', topics.areaCommand([...path, '1']), path)).toBe(false);
     expect(deviceMaySubscribe('d1', topics.deviceCommand('d2'), path)).toBe(false);
     expect(deviceMaySubscribe('d1', topics.deviceHeartbeat('d1'), path)).toBe(false);
+    expect(deviceMaySubscribe('d1', topics.deviceTime('d1'), path)).toBe(true);
+    expect(deviceMaySubscribe('d1', topics.deviceTime('d2'), path)).toBe(false);
+    expect(deviceMaySubscribe('d1', topics.deviceTimeRequest('d1'), path)).toBe(false);
+    expect(deviceMaySubscribe('d1', topics.deviceEvent('d1'), path)).toBe(false);
     expect(deviceMaySubscribe('d1', 'nguon/v1/dev/+/cmd', path)).toBe(false);
     expect(deviceMaySubscribe('d1', '#', path)).toBe(false);
   });

@@ -12,7 +12,18 @@ export const CONTRACT_VERSION = 1 as const;
 
 export type AreaPath = readonly string[];
 
-export const DEVICE_SUFFIXES = ['presence', 'heartbeat', 'log', 'reply', 'cmd', 'desired'] as const;
+export const DEVICE_SUFFIXES = [
+  'presence',
+  'heartbeat',
+  'log',
+  'reply',
+  'cmd',
+  'desired',
+  'event',
+  'timereq',
+  'time',
+  'playlist',
+] as const;
 export type DeviceSuffix = (typeof DEVICE_SUFFIXES)[number];
 export const AREA_SUFFIXES = ['cmd'] as const;
 export type AreaSuffix = (typeof AREA_SUFFIXES)[number];
@@ -45,6 +56,10 @@ export const topics = {
   deviceReply: (id: string) => deviceTopic(id, 'reply'),
   deviceCommand: (id: string) => deviceTopic(id, 'cmd'),
   deviceDesired: (id: string) => deviceTopic(id, 'desired'),
+  devicePlaylist: (id: string) => deviceTopic(id, 'playlist'),
+  deviceEvent: (id: string) => deviceTopic(id, 'event'),
+  deviceTimeRequest: (id: string) => deviceTopic(id, 'timereq'),
+  deviceTime: (id: string) => deviceTopic(id, 'time'),
   areaCommand: (path: AreaPath) => areaTopic(path, 'cmd'),
 };
 

@@ -15,7 +15,12 @@ export const BULLETIN_FIELDS = {
 } as const;
 
 const code16 = z.number().int().min(1).max(6);
-const text = (max: number) => z.string().trim().max(max).transform((s) => s.normalize('NFC'));
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => s.normalize('NFC'));
 
 /** What an operator types for a bulletin (bản tin). Content is one or more audio items by content hash. */
 export const BulletinInputSchema = z

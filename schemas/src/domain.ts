@@ -13,6 +13,15 @@ export const VolumeSchema = z.number().int().min(0).max(100);
 export const LinkTypeSchema = z.enum(['ethernet', 'wifi', 'cellular', 'unknown']);
 export type LinkType = z.infer<typeof LinkTypeSchema>;
 
+/** Decoded `vcgencmd get_throttled` bits: "now" is bits 0/2, "ever" (since boot) is bits 16/18. */
+export const PowerStateSchema = z.object({
+  underVoltage: z.boolean(),
+  underVoltageEver: z.boolean(),
+  throttled: z.boolean(),
+  throttledEver: z.boolean(),
+});
+export type PowerState = z.infer<typeof PowerStateSchema>;
+
 /** Receiver health as the agent reports it. `null` means the sensor is absent or unreadable. */
 export const HealthSchema = z.object({
   uptimeS: z.number().nonnegative(),
@@ -29,11 +38,32 @@ export const HealthSchema = z.object({
   link: z.object({
     type: LinkTypeSchema,
     signalDbm: z.number().min(-200).max(50).nullable(),
+    /** Cellular modem's signal quality 0–100 % (ModemManager), null without a modem. */
+    signalQualityPct: z.number().min(0).max(100).nullable().optional(),
+    /** Cellular access technology as ModemManager names it (`lte`, `umts`, `gsm`…), null without a modem. */
+    accessTech: z.string().max(40).nullable().optional(),
   }),
   playing: z.object({ playId: z.string().max(100), sha256: z.string().max(64) }).nullable(),
+  // The fields below were added after the first agents shipped: optional, so older heartbeats still pass.
+  /** Raspberry Pi firmware flags (`vcgencmd get_throttled`); null where there is no such reading. */
+  power: PowerStateSchema.nullable().optional(),
+  /** Last state the amplifier hook switched to; null when unknown (no hook, or not switched since start). */
+  amplifierOn: z.boolean().nullable().optional(),
+  /** FM fallback is on (the receiver lost the server for longer than its fallback delay). */
+  fmActive: z.boolean().optional(),
+  /** The on-disk outbox reached its bound: telemetry is being dropped, or new playback logs refused. */
+  outboxFull: z.boolean().optional(),
+  /** Logs, events and replies on disk waiting for the broker's acknowledgement. */
+  outboxPending: z.number().int().nonnegative().optional(),
+  /** Playback logs refused because the outbox was full of playback logs, since the agent started. */
+  outboxRefusedLogs: z.number().int().nonnegative().optional(),
+  /** Server clock minus device clock (ms) from the last clock sync; null before the first one. */
+  clockOffsetMs: z.number().int().nullable().optional(),
+  /** Media cache size on disk. */
+  cacheUsedMb: z.number().nonnegative().nullable().optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 
 /** What became of one playback, as the agent logs it. */
-export const PlaybackEventSchema = z.enum(['started', 'finished', 'stopped', 'interrupted', 'failed']);
+export const PlaybackEventSchema = z.enum(['started', 'finished', 'stopped', 'interrupted', 'failed', 'skipped']);
 export type PlaybackEvent = z.infer<typeof PlaybackEventSchema>;

@@ -46,6 +46,8 @@ export const PERMISSIONS = {
     roles: ['admin', 'province_operator'],
     what: 'send emergency content approved-on-send (audited as such)',
   },
+  'schedules.read': { roles: ALL, what: 'see schedules, programmes and scheduled-vs-played' },
+  'schedules.write': { roles: OPERATORS, what: 'create, edit, pause, cancel schedules' },
   'audit.read': {
     roles: ['admin', 'province_operator', 'district_supervisor', 'approver'],
     what: 'read and export the audit log',

@@ -20,11 +20,17 @@ import { devicesRoutes } from './modules/devices/devices.routes.js';
 import type { DevicesService } from './modules/devices/devices.service.js';
 import { groupsRoutes } from './modules/groups/groups.routes.js';
 import type { GroupsService } from './modules/groups/groups.service.js';
+import type { JobRunner } from './modules/jobs/job-runner.js';
+import { jobsRoutes } from './modules/jobs/jobs.routes.js';
+import { libraryRoutes } from './modules/library/library.routes.js';
+import type { LibraryService } from './modules/library/library.service.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import type { MediaService } from './modules/media/media.service.js';
 import type { CommandsService } from './modules/playback/commands.service.js';
 import { playbackRoutes } from './modules/playback/playback.routes.js';
 import type { PlaybackLogService } from './modules/playback/playback-log.service.js';
+import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
+import type { Scheduling } from './modules/schedules/scheduling.js';
 import type { ScopeQueries } from './modules/units/scope.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import type { UnitsService } from './modules/units/units.service.js';
@@ -32,7 +38,7 @@ import { accessPlugin } from './plugins/access.js';
 import { auditHook } from './plugins/audit-hook.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 
-export interface AppServices {
+export interface AppServices extends Scheduling {
   accounts: AccountsService;
   users: UsersService;
   audit: AuditService;
@@ -45,6 +51,8 @@ export interface AppServices {
   groups: GroupsService;
   bulletins: BulletinsService;
   media: MediaService;
+  jobs: JobRunner;
+  library: LibraryService;
   commands: CommandsService;
   playbackLogs: PlaybackLogService;
 }
@@ -92,8 +100,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     mqttUrlForDevices: deps.mqttUrlForDevices,
   });
   await app.register(groupsRoutes, { groups: s.groups, units: s.units });
-  await app.register(mediaRoutes, { service: s.media, scopes: s.scopes });
+  await app.register(mediaRoutes, { service: s.media, catalog: s.library, scopes: s.scopes });
+  await app.register(libraryRoutes, { library: s.library, media: s.media, units: s.units, scopes: s.scopes });
+  await app.register(jobsRoutes, { jobs: s.jobs, scopes: s.scopes });
   await app.register(bulletinsRoutes, { bulletins: s.bulletins, units: s.units });
+  await app.register(schedulesRoutes, {
+    schedules: s.schedules,
+    playlists: s.playlists,
+    proof: s.proof,
+    devices: s.devices,
+    units: s.units,
+    scopes: s.scopes,
+  });
   await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
   return app;
 }

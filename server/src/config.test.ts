@@ -8,7 +8,22 @@ describe('loadConfig', () => {
     expect(c.mqtt.port).toBe(1884);
     expect(c.media.loudnessLufs).toBe(-16);
     expect(c.media.bitrateK).toBe(64);
+    expect(c.media.sampleRate).toBe(22_050);
+    expect(c.media.unitQuotaBytes).toBe(2048 * 1024 * 1024);
+    expect(c.jobs.concurrency).toBeUndefined();
     expect(Object.isFrozen(c.media)).toBe(true);
+  });
+
+  it('reads the broadcast sample rate, job concurrency and unit quota', () => {
+    const c = loadConfig({ NGUON_AUDIO_SAMPLE_RATE: '44100', NGUON_JOB_CONCURRENCY: '3', NGUON_UNIT_QUOTA_MB: '0.5' });
+    expect([c.media.sampleRate, c.jobs.concurrency, c.media.unitQuotaBytes]).toEqual([44_100, 3, 524_288]);
+    expect(() => loadConfig({ NGUON_AUDIO_SAMPLE_RATE: '22000' })).toThrow(/NGUON_AUDIO_SAMPLE_RATE/);
+    expect(() => loadConfig({ NGUON_JOB_CONCURRENCY: '0' })).toThrow(/NGUON_JOB_CONCURRENCY/);
+  });
+
+  it('refuses an MP3 bitrate the sample rate cannot carry', () => {
+    expect(() => loadConfig({ NGUON_AUDIO_BITRATE_K: '192' })).toThrow(/at most 160 kb\/s at 22050 Hz/);
+    expect(loadConfig({ NGUON_AUDIO_BITRATE_K: '192', NGUON_AUDIO_SAMPLE_RATE: '44100' }).media.bitrateK).toBe(192);
   });
 
   it('lists every problem at once', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkTtsEnv, TtsEnvSchema, ttsConfigFromEnv } from './modules/tts/index.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
@@ -23,6 +24,11 @@ const EnvSchema = z.object({
   NGUON_UPLOAD_MAX_MB: z.coerce.number().positive().max(4096).default(200),
   NGUON_LOUDNESS_LUFS: z.coerce.number().min(-40).max(-5).default(-16),
   NGUON_AUDIO_BITRATE_K: z.coerce.number().int().min(16).max(320).default(64),
+  /** MP3 sample rates; below 32 kHz (MPEG-2) the bitrate can be at most 160 kb/s. */
+  NGUON_AUDIO_SAMPLE_RATE: z.coerce
+    .number()
+    .pipe(z.union([16_000, 22_050, 24_000, 32_000, 44_100, 48_000].map((r) => z.literal(r))))
+    .default(22_050),
   NGUON_MAX_AUDIO_MINUTES: z.coerce
     .number()
     .positive()
@@ -30,11 +36,15 @@ const EnvSchema = z.object({
     .default(180),
   NGUON_FFMPEG_PATH: z.string().min(1).optional(),
   NGUON_FFPROBE_PATH: z.string().min(1).optional(),
+  /** ffmpeg processes (and running jobs) at once; empty: the number of cores. */
+  NGUON_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  NGUON_UNIT_QUOTA_MB: z.coerce.number().positive().max(10_000_000).default(2048),
   NGUON_COMMAND_TTL_S: z.coerce.number().int().min(1).max(86_400).default(60),
   NGUON_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().min(5).max(3600).default(90),
   NGUON_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
   NGUON_DEMO: bool.default(true),
   NGUON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...TtsEnvSchema.shape,
 });
 
 export type Config = ReturnType<typeof shape>;
@@ -61,13 +71,19 @@ function shape(e: z.infer<typeof EnvSchema>) {
       uploadMaxBytes: Math.round(e.NGUON_UPLOAD_MAX_MB * 1024 * 1024),
       loudnessLufs: e.NGUON_LOUDNESS_LUFS,
       bitrateK: e.NGUON_AUDIO_BITRATE_K,
+      sampleRate: e.NGUON_AUDIO_SAMPLE_RATE,
       maxDurationMs: Math.round(e.NGUON_MAX_AUDIO_MINUTES * 60_000),
       ffmpegPath: e.NGUON_FFMPEG_PATH,
       ffprobePath: e.NGUON_FFPROBE_PATH,
+      /** Per unit, unless the unit sets its own (units.quota_mb). */
+      unitQuotaBytes: Math.round(e.NGUON_UNIT_QUOTA_MB * 1024 * 1024),
     },
+    /** Absent: os.availableParallelism(), resolved where the job runner is built. */
+    jobs: { concurrency: e.NGUON_JOB_CONCURRENCY },
     devices: { commandTtlMs: e.NGUON_COMMAND_TTL_S * 1000, heartbeatTimeoutMs: e.NGUON_HEARTBEAT_TIMEOUT_S * 1000 },
     admin: { initialPassword: e.NGUON_ADMIN_PASSWORD },
     demo: { enabled: e.NGUON_DEMO },
+    tts: ttsConfigFromEnv(e),
   };
 }
 
@@ -102,7 +118,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
+  const problems = crossChecks(parsed.data);
+  if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(shape(parsed.data));
+}
+
+/** Rules between settings, checked once each setting is valid on its own. */
+function crossChecks(e: z.infer<typeof EnvSchema>): string[] {
+  const problems: string[] = checkTtsEnv(e);
+  // MPEG-2 Layer III (16, 22.05, 24 kHz) defines bitrates up to 160 kb/s; libmp3lame would refuse more.
+  if (e.NGUON_AUDIO_SAMPLE_RATE < 32_000 && e.NGUON_AUDIO_BITRATE_K > 160) {
+    problems.push(
+      `NGUON_AUDIO_BITRATE_K: at most 160 kb/s at ${e.NGUON_AUDIO_SAMPLE_RATE} Hz (NGUON_AUDIO_SAMPLE_RATE); raise the rate to 32000 or more for higher bitrates`,
+    );
+  }
+  return problems;
 }
 
 /** For tests: a valid config with overrides merged at the top level of each section. */

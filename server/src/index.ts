@@ -1,6 +1,10 @@
 export { type AppServices, buildApp } from './app.js';
 export { type Config, ConfigError, loadConfig } from './config.js';
+export { openDatabase } from './db/db.js';
 export { runServer } from './main.js';
 export { provisionDemoReceivers } from './modules/devices/demo-receivers.js';
+export { createMediaService } from './modules/media/media.service.js';
+export { createTranscodeSlots } from './modules/media/transcode-slots.js';
+export * from './modules/tts/index.js';
 export { createLogger } from './plugins/logger.js';
 export { PortInUseError, type RunningServer, startServer } from './server.js';

@@ -15,11 +15,14 @@ import { createDeviceLifecycle } from './modules/devices/device-lifecycle.servic
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
+import { createMediaLibrary } from './modules/library/media-library.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
-import { createMediaService } from './modules/media/media.service.js';
 import { createCommandsService } from './modules/playback/commands.service.js';
 import { createPlaybackLogService } from './modules/playback/playback-log.service.js';
 import { wireDeviceMessages } from './modules/playback/wire-device-messages.js';
+import { createScheduling } from './modules/schedules/scheduling.js';
+import { wireSchedules } from './modules/schedules/wire-schedules.js';
+import { createTtsFromConfig } from './modules/tts/index.js';
 import { bootstrapData } from './modules/units/bootstrap.js';
 import { createScopeQueries } from './modules/units/scope.js';
 import { createUnitsService } from './modules/units/units.service.js';
@@ -102,12 +105,11 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     });
     cleanups.push(() => mqtt.close());
 
-    const media = createMediaService({
-      db,
-      config: config.media,
-      dataDir: config.dataDir,
-      log: log.child({ module: 'media' }),
-    });
+    const tts = createTtsFromConfig(config.tts, log);
+    cleanups.push(() => tts.close());
+    const mediaLibrary = createMediaLibrary({ db, config, scopes, clock, log, tts: tts.service });
+    const { media, jobs, library } = mediaLibrary;
+    cleanups.push(() => mediaLibrary.close());
     const desired = createDesiredStateService({ devices, mqtt, clock });
     const groups = createGroupsService({ db, scopes });
     // Only the embedded broker checks device secrets and can drop a session; an external broker keeps its
@@ -122,7 +124,33 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       clock,
       log: log.child({ module: 'devices' }),
     });
+    const mediaFiles = createMediaRepository(db);
+    const mediaRef = (sha: string) => {
+      const m = mediaFiles.get(sha);
+      return (
+        m && {
+          sha256: m.sha256,
+          url: `${publicUrl}/api/v1/media/${sha}/file`,
+          sizeBytes: m.sizeBytes,
+          durationMs: m.durationMs,
+        }
+      );
+    };
+    const bulletins = createBulletinsService({ db, scopes, media: mediaFiles, clock });
+    const scheduling = createScheduling({
+      db,
+      mqtt,
+      scopes,
+      units,
+      devices,
+      groups,
+      bulletins,
+      mediaRef,
+      clock,
+      log: log.child({ module: 'schedules' }),
+    });
     const services: AppServices = {
+      ...scheduling,
       accounts,
       users,
       scopes,
@@ -134,14 +162,16 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       deviceLifecycle,
       groups,
       media,
-      bulletins: createBulletinsService({ db, scopes, media: createMediaRepository(db), clock }),
+      jobs,
+      library,
+      bulletins,
       playbackLogs: createPlaybackLogService({ db, clock }),
       commands: createCommandsService({
         db,
         mqtt,
         devices,
         desired,
-        media: createMediaRepository(db),
+        media: mediaFiles,
         mediaUrl: (sha) => `${publicUrl}/api/v1/media/${sha}/file`,
         commandTtlMs: config.devices.commandTtlMs,
         clock,
@@ -152,6 +182,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     cleanups.push(stopWiring);
 
     const { initialPassword } = await bootstrapData({ config, units, users, log });
+    await mediaLibrary.start();
 
     const app = await buildApp({
       config,
@@ -168,6 +199,8 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     publicUrl = publicUrlFor(config.http, port);
+    // Playlists carry media URLs, so they are computed only once the public URL is known.
+    cleanups.push(wireSchedules({ mqtt, ...scheduling, log: log.child({ module: 'schedules' }) }));
     return {
       config,
       app,

@@ -66,7 +66,7 @@ describe('media pipeline: upload, normalise, store, serve', () => {
     const out = await measure(file);
     expect(Math.abs(out.lufs - TARGET_LUFS), `stored file measures ${out.lufs} LUFS`).toBeLessThanOrEqual(1);
     expect(Math.abs(out.durationMs - src.durationMs)).toBeLessThanOrEqual(100);
-    expect(out.stream).toMatch(/Audio: mp3, 44100 Hz, mono/);
+    expect(out.stream).toMatch(/Audio: mp3, 22050 Hz, mono/);
     expect(media.sourceLoudnessLufs).toBeLessThan(-20);
   }
 
@@ -78,7 +78,7 @@ describe('media pipeline: upload, normalise, store, serve', () => {
       sourceSha256: await sha256(wav),
       originalName: 'bản tin sáng.wav',
       sourceFormat: 'wav/pcm_s16le',
-      profile: 'mp3-mono-64k-44100-I-16',
+      profile: 'mp3-mono-64k-22050-I-16',
     });
     await expectBroadcastReady(wav, stored);
   });

@@ -9,6 +9,8 @@ interface Req {
   body?: unknown;
   /** Upload this file as multipart instead of a JSON body. */
   file?: string;
+  /** Form fields sent before the file. */
+  fields?: Record<string, string>;
 }
 type Rule = Permission | 'self' | 'public';
 interface Case {
@@ -211,6 +213,85 @@ const CASES: Record<string, Case> = {
     rule: 'bulletins.emergency',
     make: async (f, w) => ({ url: `/api/v1/bulletins/${await f.freshBulletin(w, 'draft', 1)}/approve-on-send` }),
   },
+  'GET /api/v1/schedules': {
+    rule: 'schedules.read',
+    listed: (f, w) => f.scheduleTitle[w],
+    make: () => ({ url: '/api/v1/schedules' }),
+  },
+  'GET /api/v1/schedules/:id': {
+    rule: 'schedules.read',
+    make: async (f, w) => ({ url: `/api/v1/schedules/${await f.freshSchedule(w)}` }),
+  },
+  'POST /api/v1/schedules': {
+    rule: 'schedules.write',
+    make: (f, w) => ({ url: '/api/v1/schedules', body: f.scheduleBody(w) }),
+  },
+  'PUT /api/v1/schedules/:id': {
+    rule: 'schedules.write',
+    make: async (f, w) => {
+      const { unitCode: _u, ...body } = f.scheduleBody(w);
+      return { url: `/api/v1/schedules/${await f.freshSchedule(w)}`, body };
+    },
+  },
+  'POST /api/v1/schedules/:id/pause': {
+    rule: 'schedules.write',
+    make: async (f, w) => ({ url: `/api/v1/schedules/${await f.freshSchedule(w)}/pause` }),
+  },
+  'POST /api/v1/schedules/:id/resume': {
+    rule: 'schedules.write',
+    make: async (f, w) => ({ url: `/api/v1/schedules/${await f.freshSchedule(w)}/resume` }),
+  },
+  'POST /api/v1/schedules/:id/cancel': {
+    rule: 'schedules.write',
+    make: async (f, w) => ({ url: `/api/v1/schedules/${await f.freshSchedule(w)}/cancel` }),
+  },
+  'GET /api/v1/devices/:id/playlist': {
+    rule: 'schedules.read',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/playlist` }),
+  },
+  'GET /api/v1/devices/:id/schedule-report': {
+    rule: 'schedules.read',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/schedule-report` }),
+  },
+  'GET /api/v1/units/:code/schedule-report': {
+    rule: 'schedules.read',
+    make: (f, w) => ({ url: `/api/v1/units/${f.unit[w]}/schedule-report` }),
+  },
+  'POST /api/v1/library': {
+    rule: 'media.write',
+    make: (f, w) => ({ url: '/api/v1/library', file: tone, fields: { unitCode: f.unit[w] } }),
+  },
+  'POST /api/v1/library/tts': {
+    rule: 'media.write',
+    make: (f, w) => ({
+      url: '/api/v1/library/tts',
+      body: { text: 'Thông báo lịch tiêm phòng.', title: f.unique('tts'), unitCode: f.unit[w] },
+    }),
+  },
+  'GET /api/v1/library': {
+    rule: 'media.read',
+    listed: (f, w) => `"id":${f.item[w]},`,
+    make: () => ({ url: '/api/v1/library?limit=500' }),
+  },
+  'GET /api/v1/library/:id': { rule: 'media.read', make: (f, w) => ({ url: `/api/v1/library/${f.item[w]}` }) },
+  'GET /api/v1/library/:id/audio': {
+    rule: 'media.read',
+    make: (f, w) => ({ url: `/api/v1/library/${f.item[w]}/audio` }),
+  },
+  'DELETE /api/v1/library/:id': {
+    rule: 'media.write',
+    make: async (f, w) => ({ url: `/api/v1/library/${await f.freshItem(w)}` }),
+  },
+  'GET /api/v1/jobs': {
+    rule: 'media.read',
+    listed: (f, w) => `"id":${f.job[w]},`,
+    make: () => ({ url: '/api/v1/jobs?limit=500' }),
+  },
+  'GET /api/v1/jobs/:id': { rule: 'media.read', make: (f, w) => ({ url: `/api/v1/jobs/${f.job[w]}` }) },
+  'POST /api/v1/jobs/:id/cancel': {
+    rule: 'media.write',
+    make: (f, w) => ({ url: `/api/v1/jobs/${f.job[w]}/cancel` }),
+  },
   'POST /api/v1/media': { rule: 'media.write', own: true, make: () => ({ url: '/api/v1/media', file: tone }) },
   'GET /api/v1/media': {
     rule: 'media.read',
@@ -240,6 +321,7 @@ describe('every route enforces role and unit scope (the permission matrix)', () 
     let body: FormData | string | undefined;
     if (req.file) {
       const form = new FormData();
+      for (const [name, value] of Object.entries(req.fields ?? {})) form.append(name, value);
       form.append('file', new Blob([await import('node:fs/promises').then((fs) => fs.readFile(req.file!))]), 'a.wav');
       body = form;
     } else if (req.body !== undefined) {

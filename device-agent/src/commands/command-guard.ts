@@ -5,30 +5,48 @@ export interface CommandGuard {
   check(cmd: { id: string; expiresAt: number }): GuardRefusal | null;
 }
 
+/** The command ids a receiver has acted on. */
+export interface SeenIds {
+  /** Remembers `id`; true when it was new, false when it had been seen. */
+  remember(id: string): boolean;
+}
+
 /**
- * Refuses stale and repeated commands. QoS 1 delivers at least once, so a command can come twice
- * (redelivery after a reconnect): it must not play twice. The memory of ids is a bounded LRU so the
- * agent does not grow over months of commands.
+ * A bounded LRU of ids in memory: a Map iterates in insertion order, so the first key is the least
+ * recently seen. The agent persists its ids instead (seen-ids.ts); this one serves tests and simulators.
  */
-export function createCommandGuard(opts: { maxIds?: number; now?: () => number } = {}): CommandGuard {
-  const maxIds = opts.maxIds ?? 1_024;
-  const now = opts.now ?? Date.now;
-  // A Map iterates in insertion order: the first key is the least recently seen.
+export function createMemorySeenIds(maxIds = 1_024): SeenIds {
   const seen = new Map<string, true>();
   return {
-    check(cmd) {
-      if (cmd.expiresAt < now()) return 'expired';
-      if (seen.has(cmd.id)) {
-        seen.delete(cmd.id);
-        seen.set(cmd.id, true);
-        return 'duplicate';
+    remember(id) {
+      if (seen.has(id)) {
+        seen.delete(id);
+        seen.set(id, true);
+        return false;
       }
-      seen.set(cmd.id, true);
+      seen.set(id, true);
       if (seen.size > maxIds) {
         const oldest = seen.keys().next().value;
         if (oldest !== undefined) seen.delete(oldest);
       }
-      return null;
+      return true;
+    },
+  };
+}
+
+/**
+ * Refuses stale and repeated commands. QoS 1 delivers at least once, so a command can come twice
+ * (redelivery after a reconnect): it must not play twice, and a `reboot` must not reboot twice. `now`
+ * is the server's time (issue 5 item 5): `expiresAt` is in server time, and a receiver's own clock
+ * may be minutes off.
+ */
+export function createCommandGuard(opts: { seen?: SeenIds; maxIds?: number; now?: () => number } = {}): CommandGuard {
+  const seen = opts.seen ?? createMemorySeenIds(opts.maxIds);
+  const now = opts.now ?? Date.now;
+  return {
+    check(cmd) {
+      if (cmd.expiresAt < now()) return 'expired';
+      return seen.remember(cmd.id) ? null : 'duplicate';
     },
   };
 }

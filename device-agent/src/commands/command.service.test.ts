@@ -22,8 +22,7 @@ afterEach(async () => {
 /** Media whose downloads the test completes by hand, to order them against other commands. */
 function createManualMedia() {
   const pending = new Map<string, { resolve: (p: string) => void; reject: (e: Error) => void }>();
-  const media: MediaCache = {
-    init: async () => {},
+  const media: Pick<MediaCache, 'ensure'> = {
     ensure: (m: MediaRef) =>
       new Promise<string>((resolve, reject) => {
         pending.set(m.sha256, { resolve, reject });

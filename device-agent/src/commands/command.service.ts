@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Command, PlayCommand, Reply, ReplyErrorCode } from '@nguon/protocols';
+import type { Command, PlayCommand, Reply } from '@nguon/protocols';
 import type { Logger } from 'pino';
 import { type MediaCache, MediaError } from '../media/media-cache.js';
 import type { PlaybackService } from '../playback/playback.service.js';
 import type { StateStore } from '../state/state-store.js';
 import type { CommandGuard } from './command-guard.js';
+import type { CommandOutcome, ControlCommand } from './control-commands.js';
 
 export interface CommandService {
   /** Handles one decoded command and returns the reply it sent (or tried to send). Never rejects. */
@@ -13,15 +14,25 @@ export interface CommandService {
 
 export interface CommandServiceDeps {
   guard: CommandGuard;
-  media: MediaCache;
+  media: Pick<MediaCache, 'ensure'>;
   playback: PlaybackService;
-  state: StateStore;
+  state: Pick<StateStore, 'get' | 'setVolume'>;
   sendReply: (reply: Reply) => Promise<void>;
   logger: Logger;
+  /** Server time: replies are stamped with it. */
   now?: () => number;
+  /**
+   * Resolves once the server clock is known (bounded wait): expiry is judged in server time, and right
+   * after a start the first clock sync may still be under way.
+   */
+  clockReady?: () => Promise<unknown>;
+  /** Runs before a playback starts (FM fallback yields the amplifier). */
+  beforePlay?: () => Promise<void>;
+  /** Remote control; without it those commands are answered `unsupported`. */
+  control?: (cmd: ControlCommand) => Promise<CommandOutcome>;
 }
 
-type Outcome = { ok: true; result?: Record<string, unknown> } | { ok: false; code: ReplyErrorCode; message: string };
+type Outcome = CommandOutcome;
 
 export function createCommandService(deps: CommandServiceDeps): CommandService {
   const now = deps.now ?? Date.now;
@@ -46,6 +57,8 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
       if (pendingPlay?.generation === mine) pendingPlay = null;
     }
     if (generation !== mine) return { ok: true, result: { state: 'superseded' } };
+    await deps.beforePlay?.().catch((err) => deps.logger.warn({ err }, 'before-play step failed'));
+    if (generation !== mine) return { ok: true, result: { state: 'superseded' } };
     const { volume, muted } = deps.state.get();
     try {
       deps.playback.play({
@@ -53,6 +66,8 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
         commandId: cmd.id,
         sha256: cmd.media.sha256,
         file,
+        // Named in the reason of a scheduled item it interrupts, and weighed against the next one.
+        priority: cmd.priority,
         volume: muted ? 0 : (cmd.volume ?? volume),
       });
     } catch (err) {
@@ -68,6 +83,8 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
   }
 
   async function dispatch(cmd: Command): Promise<Outcome> {
+    // Only when given: an extra await would reorder commands against the media downloads they start.
+    if (deps.clockReady) await deps.clockReady();
     const refusal = deps.guard.check(cmd);
     if (refusal) return { ok: false, code: refusal, message: `command ${cmd.id} ${refusal}` };
     switch (cmd.type) {
@@ -80,7 +97,17 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
         const { volume, muted } = deps.state.get();
         return { ok: true, result: { volume, muted } };
       }
+      default:
+        if (deps.control) return deps.control(cmd);
+        return { ok: false, code: 'unsupported', message: `${cmd.type} is not supported by this receiver` };
     }
+  }
+
+  function replyFor(cmd: Command, outcome: Outcome): Reply {
+    const base = { v: 1 as const, id: cmd.id, replyId: randomUUID(), ts: now() };
+    return outcome.ok
+      ? { ...base, ok: true, ...(outcome.result ? { result: outcome.result } : {}) }
+      : { ...base, ok: false, error: { code: outcome.code, message: outcome.message.slice(0, 500) } };
   }
 
   return {
@@ -92,12 +119,12 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
         deps.logger.error({ err, commandId: cmd.id }, 'command failed unexpectedly');
         outcome = { ok: false, code: 'internal', message: (err as Error).message ?? 'internal error' };
       }
-      const base = { v: 1 as const, id: cmd.id, replyId: randomUUID(), ts: now() };
-      const reply: Reply = outcome.ok
-        ? { ...base, ok: true, ...(outcome.result ? { result: outcome.result } : {}) }
-        : { ...base, ok: false, error: { code: outcome.code, message: outcome.message.slice(0, 500) } };
+      const reply = replyFor(cmd, outcome);
       if (!outcome.ok) deps.logger.warn({ commandId: cmd.id, type: cmd.type, error: reply }, 'command refused');
       await deps.sendReply(reply).catch((err) => deps.logger.warn({ err, commandId: cmd.id }, 'reply not sent'));
+      if (outcome.ok && outcome.after) {
+        await outcome.after().catch((err) => deps.logger.error({ err, commandId: cmd.id }, 'after-reply step failed'));
+      }
       return reply;
     },
   };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,11 @@ import { createMediaCache, MediaError } from './media-cache.js';
 
 const body = Buffer.from('not really an mp3, but bytes are bytes');
 const sha256 = createHash('sha256').update(body).digest('hex');
+/** Three 100-byte files served under /f/<n>, for the size bound. */
+const files = ['1', '2', '3'].map((n) => {
+  const bytes = Buffer.alloc(100, n);
+  return { n, bytes, sha: createHash('sha256').update(bytes).digest('hex') };
+});
 let server: Server;
 let base: string;
 let dir: string;
@@ -23,6 +28,8 @@ beforeAll(async () => {
       res.writeHead(401).end();
       return;
     }
+    const f = files.find((x) => req.url === `/f/${x.n}`);
+    if (f) return void res.writeHead(200).end(f.bytes);
     res.writeHead(req.url === '/missing' ? 404 : 200).end(req.url === '/corrupt' ? Buffer.from('other') : body);
   });
   server.listen(0, '127.0.0.1');
@@ -91,5 +98,56 @@ describe('media cache', () => {
     await writeFile(join(dir, 'abc.part'), 'half');
     await createMediaCache({ dir, username: 'u', password: 'p' }).init();
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('media cache bound', () => {
+  const ref = (f: (typeof files)[number]) => ({ ...media(`/f/${f.n}`, f.sha), sizeBytes: 100 });
+  const cached = async () => (await readdir(dir)).sort();
+  const name = (f: (typeof files)[number]) => `${f.sha}.mp3`;
+  const [one, two, three] = files as [(typeof files)[0], (typeof files)[0], (typeof files)[0]];
+
+  it('evicts the least recently used file that is not pinned to stay within its size', async () => {
+    const evicted: string[] = [];
+    let clock = 1_790_000_000_000;
+    const cache = createMediaCache({
+      dir,
+      username: 'dev-1',
+      password: 's3cret',
+      maxBytes: 250,
+      onEvict: (sha) => evicted.push(sha),
+      now: () => (clock += 1_000),
+    });
+    await cache.init();
+    await cache.ensure(ref(one));
+    await cache.ensure(ref(two));
+    // One is used again, so two is now the least recently used.
+    await cache.ensure(ref(one));
+    await cache.ensure(ref(three));
+    expect(evicted).toEqual([two.sha]);
+    expect(await cached()).toEqual([name(one), name(three)].sort());
+    expect(cache.usage()).toEqual({ files: 2, bytes: 200, maxBytes: 250 });
+
+    cache.pin([three.sha]);
+    await cache.ensure(ref(two));
+    expect(evicted).toEqual([two.sha, one.sha]);
+    expect(await cached()).toEqual([name(two), name(three)].sort());
+  });
+
+  it('rebuilds its index from the disk after a restart and enforces a lowered bound', async () => {
+    const first = createMediaCache({ dir, username: 'dev-1', password: 's3cret', maxBytes: 1_000 });
+    await first.init();
+    for (const f of files) await first.ensure(ref(f));
+    await utimes(join(dir, name(one)), new Date(1_000), new Date(1_000));
+    await writeFile(join(dir, 'notes.txt'), 'not media');
+
+    const second = createMediaCache({ dir, username: 'dev-1', password: 's3cret', maxBytes: 200 });
+    await second.init();
+    expect(second.usage()).toMatchObject({ files: 2, bytes: 200 });
+    expect(await cached()).toEqual([name(two), name(three), 'notes.txt'].sort());
+    // Served from the disk without a download.
+    const before = requests.length;
+    expect(await second.ensure(ref(two))).toBe(join(dir, name(two)));
+    expect(requests.length).toBe(before);
   });
 });

@@ -1,13 +1,14 @@
 import type { PlaybackLog } from '@nguon/protocols';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Player, PlayResult } from '../players/player.js';
 import { createPlaybackService, type PlayRequest } from './playback.service.js';
 
 /** An in-memory player whose playbacks the test ends by hand (no timers, no processes). */
 function createManualPlayer() {
-  const plays: { file: string; volume: number; end: (r: Omit<PlayResult, 'playedMs'>) => void }[] = [];
+  const plays: { file: string; volume: number; offsetMs?: number; end: (r: Omit<PlayResult, 'playedMs'>) => void }[] =
+    [];
   const player: Player = {
-    play(file, { volume }) {
+    play(file, { volume, offsetMs }) {
       let resolve!: (r: PlayResult) => void;
       const done = new Promise<PlayResult>((r) => {
         resolve = r;
@@ -18,7 +19,7 @@ function createManualPlayer() {
         ended = true;
         resolve({ ...r, playedMs: 1234 });
       };
-      plays.push({ file, volume, end });
+      plays.push({ file, volume, offsetMs, end });
       return { done, stop: () => end({ outcome: 'stopped' }) };
     },
   };
@@ -80,7 +81,7 @@ describe('playback service', () => {
     service.play(req('p2'));
     await logged(3);
     expect(logs.map((l) => `${l.playId}:${l.event}`)).toEqual(['p1:started', 'p2:started', 'p1:interrupted']);
-    expect(logs[2]?.reason).toContain('p2');
+    expect(logs[2]?.reason).toBe('interrupted by live play p2 (command c-p2)');
     expect(service.current()?.playId).toBe('p2');
   });
 
@@ -108,5 +109,48 @@ describe('playback service', () => {
     await service.stopAll('agent stopping');
     expect(logs.map((l) => l.event)).toEqual(['started', 'stopped']);
     expect(() => service.play(req('p2'))).toThrow(/shut down/);
+  });
+
+  it('names an emergency live play in the reason of the scheduled item it interrupts', async () => {
+    const { service, logs, logged } = setup();
+    service.play({ ...req('s1r1t5'), commandId: undefined, scheduled: true, priority: 3 });
+    expect(service.current()).toMatchObject({ playId: 's1r1t5', scheduled: true, priority: 3 });
+    service.play({ ...req('live'), priority: 1 });
+    await logged(3);
+    expect(logs[2]).toMatchObject({ playId: 's1r1t5', event: 'interrupted' });
+    expect(logs[2]?.commandId).toBeUndefined();
+    expect(logs[2]?.reason).toBe('interrupted by emergency live play live (command c-live)');
+  });
+
+  it('starts at an offset, writes `started` after a delay and still logs it before the ending', async () => {
+    vi.useFakeTimers();
+    try {
+      const { service, plays, logs } = setup();
+      service.play({ ...req('p1'), offsetMs: 4_000, startedLogDelayMs: 500, note: 'joined at 4.0 s' });
+      expect(plays[0]).toMatchObject({ offsetMs: 4_000 });
+      expect(logs).toEqual([]);
+      plays[0]?.end({ outcome: 'finished' });
+      await vi.advanceTimersByTimeAsync(499);
+      expect(logs).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(logs.map((l) => [l.event, l.reason])).toEqual([
+        ['started', 'joined at 4.0 s'],
+        ['finished', 'joined at 4.0 s'],
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a resumed playback keeps its original start and logs no second `started`', async () => {
+    const ended: string[] = [];
+    const { service, plays, logs, logged } = setup();
+    service.play({ ...req('p1'), resumeOf: { startedAt: 400 }, onEnded: (l) => ended.push(l.event) });
+    expect(service.current()?.startedAt).toBe(400);
+    plays[0]?.end({ outcome: 'finished' });
+    await logged(1);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({ event: 'finished', startedAt: 400 });
+    await vi.waitFor(() => expect(ended).toEqual(['finished']));
   });
 });

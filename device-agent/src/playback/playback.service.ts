@@ -1,20 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import type { PlaybackLog } from '@nguon/protocols';
+import type { PriorityCode } from '@nguon/schemas';
+import { type PlayPart, playSequence } from '../players/play-sequence.js';
 import type { Player, PlayHandle, PlayResult } from '../players/player.js';
 
 export interface PlayRequest {
   playId: string;
-  commandId: string;
+  /** The live command that asked for it; absent for a scheduled item. */
+  commandId?: string;
   sha256: string;
   file: string;
   /** Effective volume 0–100 (0 when muted). */
   volume: number;
+  priority?: PriorityCode;
+  /** A scheduled item (its playId is the occurrence key), not a live command. */
+  scheduled?: boolean;
+  /** Files played back to back (a bulletin of several items); default: `file` alone. */
+  parts?: readonly PlayPart[];
+  /** How far into the whole to start: a receiver joining a scheduled item late. */
+  offsetMs?: number;
+  /** Continues a playback whose `started` log is already on disk (the agent restarted mid-item). */
+  resumeOf?: { startedAt: number };
+  /** Added to the reason of this playback's logs (why it joined late or resumed). */
+  note?: string;
+  /** `started` is written this long after the player starts, so its fsync is not on the start's path. */
+  startedLogDelayMs?: number;
+  /** Called with the final log once it was handed to the sender. */
+  onEnded?: (log: PlaybackLog) => void;
 }
 
 export interface NowPlaying {
   playId: string;
   sha256: string;
   startedAt: number;
+  scheduled: boolean;
+  priority?: PriorityCode;
 }
 
 export interface PlaybackService {
@@ -44,6 +64,20 @@ interface Active {
   settled: Promise<void>;
 }
 
+const PRIORITY_NAMES = { 1: 'emergency', 2: 'priority', 3: 'normal' } as const;
+
+/** Names a playback in the reason of the one it interrupts (issue 6: say what interrupted it). */
+export function describePlay(req: Pick<PlayRequest, 'playId' | 'commandId' | 'priority' | 'scheduled'>): string {
+  if (req.scheduled) return `scheduled item ${req.playId}`;
+  const level = req.priority ? `${PRIORITY_NAMES[req.priority]} ` : '';
+  return `${level}live play ${req.playId}${req.commandId ? ` (command ${req.commandId})` : ''}`;
+}
+
+const withNote = (reason: string | undefined, note: string | undefined) =>
+  reason && note ? `${reason}; ${note}` : (reason ?? note);
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** One playback at a time, each logged `started` then exactly one ending event. */
 export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackService {
   const now = opts.now ?? Date.now;
@@ -52,25 +86,28 @@ export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackSer
   const live = new Set<Active>();
   let closed = false;
 
-  const log = (req: PlayRequest, fields: Omit<PlaybackLog, 'v' | 'id' | 'ts' | 'playId' | 'commandId' | 'sha256'>) =>
-    opts.sendLog({
-      v: 1,
+  const entry = (req: PlayRequest, fields: Omit<PlaybackLog, 'v' | 'id' | 'ts' | 'playId' | 'sha256'>) => {
+    const reason = withNote(fields.reason, req.note);
+    return {
+      v: 1 as const,
       id: randomUUID(),
       ts: now(),
       playId: req.playId,
-      commandId: req.commandId,
+      ...(req.commandId !== undefined ? { commandId: req.commandId } : {}),
       sha256: req.sha256,
       volume: req.volume,
       ...fields,
-    });
+      ...(reason !== undefined ? { reason } : {}),
+    };
+  };
 
-  const finalLog = (a: Active, result: PlayResult) => {
+  const finalEntry = (a: Active, result: PlayResult): PlaybackLog => {
     const ending = { startedAt: a.startedAt, endedAt: now(), playedMs: Math.round(result.playedMs) };
-    if (result.outcome === 'finished') return log(a.req, { event: 'finished', ...ending });
+    if (result.outcome === 'finished') return entry(a.req, { event: 'finished', ...ending });
     if (result.outcome === 'failed')
-      return log(a.req, { event: 'failed', ...ending, reason: result.reason ?? 'failed' });
+      return entry(a.req, { event: 'failed', ...ending, reason: result.reason ?? 'failed' });
     const by = a.endedBy ?? { event: 'stopped', reason: 'player stopped' };
-    return log(a.req, { event: by.event, ...ending, reason: by.reason });
+    return entry(a.req, { event: by.event, ...ending, reason: by.reason });
   };
 
   const end = (a: Active, event: 'stopped' | 'interrupted', reason: string) => {
@@ -78,21 +115,33 @@ export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackSer
     a.handle.stop();
   };
 
+  /** The `started` log, unless one is on disk already; the final log always comes after it. */
+  function logStart(req: PlayRequest, startedAt: number): Promise<void> {
+    if (req.resumeOf) return Promise.resolve();
+    const write = () => opts.sendLog(entry(req, { event: 'started', startedAt }));
+    const delay = req.startedLogDelayMs ?? 0;
+    return delay > 0 ? sleep(delay).then(write) : write();
+  }
+
   return {
     play(req) {
       // A download that completes during shutdown must not start a player nobody will stop.
       if (closed) throw new Error('playback is shut down');
-      if (active) end(active, 'interrupted', `interrupted by play ${req.playId}`);
-      const handle = opts.player.play(req.file, { volume: req.volume });
-      const startedAt = now();
+      if (active) end(active, 'interrupted', `interrupted by ${describePlay(req)}`);
+      const parts = req.parts ?? [{ file: req.file, durationMs: Number.POSITIVE_INFINITY }];
+      const handle = playSequence(opts.player, parts, { volume: req.volume, offsetMs: req.offsetMs ?? 0 });
+      const startedAt = req.resumeOf?.startedAt ?? now();
       const a: Active = { req, handle, startedAt, endedBy: null, settled: Promise.resolve() };
       active = a;
       live.add(a);
-      void log(req, { event: 'started', startedAt });
+      const started = logStart(req, startedAt);
       a.settled = handle.done.then(async (result) => {
         if (active === a) active = null;
-        await finalLog(a, result);
+        const final = finalEntry(a, result);
+        await started;
+        await opts.sendLog(final);
         live.delete(a);
+        req.onEnded?.(final);
       });
     },
     stop(stopOpts = {}) {
@@ -101,7 +150,15 @@ export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackSer
       return true;
     },
     current: () =>
-      active ? { playId: active.req.playId, sha256: active.req.sha256, startedAt: active.startedAt } : null,
+      active
+        ? {
+            playId: active.req.playId,
+            sha256: active.req.sha256,
+            startedAt: active.startedAt,
+            scheduled: active.req.scheduled ?? false,
+            ...(active.req.priority ? { priority: active.req.priority } : {}),
+          }
+        : null,
     async stopAll(reason) {
       closed = true;
       if (active) end(active, 'stopped', reason);

@@ -5,10 +5,10 @@ import { startSupervisedProcess } from './supervised-process.js';
 /** Plays through ALSA, the sound stack of a Raspberry-Pi-class receiver. */
 export function createAlsaPlayer(opts: { ffmpegPath: string; alsaDevice: string; killTimeoutMs?: number }): Player {
   return {
-    play: (file, { volume }) =>
+    play: (file, { volume, offsetMs }) =>
       startSupervisedProcess({
         command: opts.ffmpegPath,
-        args: alsaPlayerArgs(file, { volume, alsaDevice: opts.alsaDevice }),
+        args: alsaPlayerArgs(file, { volume, offsetMs, alsaDevice: opts.alsaDevice }),
         killTimeoutMs: opts.killTimeoutMs,
       }),
   };

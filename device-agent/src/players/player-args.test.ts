@@ -35,6 +35,21 @@ describe('player args', () => {
     expect(args).not.toContain('-re');
   });
 
+  it('seeks with -ss before -i when joining late, and not at all from the start', () => {
+    expect(nullPlayerArgs('/c/a.mp3', { offsetMs: 12_345 }).slice(4, 9)).toEqual([
+      '-ss',
+      '12.345',
+      '-re',
+      '-i',
+      '/c/a.mp3',
+    ]);
+    const alsa = alsaPlayerArgs('/c/a.mp3', { volume: 50, alsaDevice: 'default', offsetMs: 1_500 });
+    expect(alsa.indexOf('-ss')).toBeLessThan(alsa.indexOf('-i'));
+    expect(alsa[alsa.indexOf('-ss') + 1]).toBe('1.500');
+    expect(nullPlayerArgs('/c/a.mp3', { offsetMs: 0 })).not.toContain('-ss');
+    expect(alsaPlayerArgs('/c/a.mp3', { volume: 50, alsaDevice: 'default', offsetMs: -3 })).not.toContain('-ss');
+  });
+
   it('maps volume 0–100 to gain 0–1 and clamps the rest', () => {
     expect(volumeToGain(0)).toBe('0.00');
     expect(volumeToGain(100)).toBe('1.00');

@@ -33,6 +33,12 @@ describe('null player (real ffmpeg, real audio)', () => {
     expect(result.playedMs).toBeLessThan(1_900);
   });
 
+  it('joining late with offsetMs plays only the rest of the file', async () => {
+    const result = await player.play(file, { volume: 80, offsetMs: 1_000 }).done;
+    expect(result.outcome).toBe('finished');
+    expect(result.playedMs).toBeLessThan(1_000);
+  });
+
   it('stop() ends it early with outcome stopped', async () => {
     const handle = player.play(file, { volume: 80 });
     handle.stop();

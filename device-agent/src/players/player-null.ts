@@ -8,10 +8,10 @@ import { startSupervisedProcess } from './supervised-process.js';
  */
 export function createNullPlayer(opts: { ffmpegPath: string; killTimeoutMs?: number }): Player {
   return {
-    play: (file) =>
+    play: (file, { offsetMs }) =>
       startSupervisedProcess({
         command: opts.ffmpegPath,
-        args: nullPlayerArgs(file),
+        args: nullPlayerArgs(file, { offsetMs }),
         killTimeoutMs: opts.killTimeoutMs,
       }),
   };

@@ -10,6 +10,8 @@ export interface PlayResult {
 export interface PlayOptions {
   /** 0–100; the caller already folded `muted` into it. */
   volume: number;
+  /** Start this far into the file (a receiver joining a scheduled item late); default 0. */
+  offsetMs?: number;
 }
 
 export interface PlayHandle {

@@ -26,7 +26,13 @@ const desired = (version: number, volume = 40) => ({
 describe('state store', () => {
   it('starts from defaults and the configured areas', async () => {
     const s = await createStateStore({ dataDir: dir, initialAreas: [['79']] });
-    expect(s.get()).toEqual({ volume: DEFAULT_VOLUME, muted: false, areas: [['79']], desiredVersion: -1 });
+    expect(s.get()).toEqual({
+      volume: DEFAULT_VOLUME,
+      muted: false,
+      areas: [['79']],
+      desiredVersion: -1,
+      settings: {},
+    });
   });
 
   it('applies only a newer desired state and persists it across restarts', async () => {
@@ -37,8 +43,26 @@ describe('state store', () => {
     expect(await s.applyDesired(desired(4, 50))).toEqual({ applied: true, areasChanged: false });
     await s.setVolume(10, true);
     const again = await createStateStore({ dataDir: dir, initialAreas: [] });
-    expect(again.get()).toEqual({ volume: 10, muted: true, areas: [['79', '760']], desiredVersion: 4 });
+    expect(again.get()).toEqual({ volume: 10, muted: true, areas: [['79', '760']], desiredVersion: 4, settings: {} });
     expect(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')).desiredVersion).toBe(4);
+  });
+
+  it('keeps remote settings and mute across restarts and reads files written before settings existed', async () => {
+    await writeFile(
+      join(dir, 'state.json'),
+      JSON.stringify({ volume: 30, muted: false, areas: [], desiredVersion: 2 }),
+    );
+    const s = await createStateStore({ dataDir: dir, initialAreas: [] });
+    expect(s.get().settings).toEqual({});
+    await s.setSettings({ heartbeatIntervalS: 10 });
+    await s.setSettings({ fmFallbackDelayS: 60 });
+    await s.setMuted(true);
+    await s.applyDesired(desired(3, 20));
+    const again = await createStateStore({ dataDir: dir, initialAreas: [] });
+    expect(again.get()).toMatchObject({
+      volume: 20,
+      settings: { heartbeatIntervalS: 10, fmFallbackDelayS: 60 },
+    });
   });
 
   it('comes up with defaults when the state file is corrupt', async () => {

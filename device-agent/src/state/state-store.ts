@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DesiredState, DesiredStateSchema } from '@nguon/protocols';
+import { type DesiredState, DesiredStateSchema, SetConfigCommandSchema } from '@nguon/protocols';
 import { VolumeSchema } from '@nguon/schemas';
 import { z } from 'zod';
 
@@ -12,12 +12,18 @@ const PersistedStateSchema = z.object({
   areas: DesiredStateSchema.shape.areas,
   /** Version of the last desired state applied; -1 before the first. */
   desiredVersion: z.number().int().min(-1),
+  /** Settings changed remotely (`setConfig`); they win over the config file. Absent in older files. */
+  settings: SetConfigCommandSchema.pick({ heartbeatIntervalS: true, fmFallbackDelayS: true }).default({}),
 });
 export type PersistedState = z.infer<typeof PersistedStateSchema>;
+export type RemoteSettings = PersistedState['settings'];
 
 export interface StateStore {
   get(): Readonly<PersistedState>;
   setVolume(volume: number, muted?: boolean): Promise<void>;
+  setMuted(muted: boolean): Promise<void>;
+  /** Merges remotely changed settings (absent keys stay as they were). */
+  setSettings(settings: RemoteSettings): Promise<void>;
   /** Applies the desired state if newer than the last applied; tells whether it did and whether areas changed. */
   applyDesired(desired: DesiredState): Promise<{ applied: boolean; areasChanged: boolean }>;
 }
@@ -50,10 +56,13 @@ export async function createStateStore(opts: {
   return {
     get: () => state,
     setVolume: (volume, muted) => persist({ ...state, volume, muted: muted ?? state.muted }),
+    setMuted: (muted) => persist({ ...state, muted }),
+    setSettings: (settings) => persist({ ...state, settings: { ...state.settings, ...settings } }),
     async applyDesired(desired) {
       if (desired.version <= state.desiredVersion) return { applied: false, areasChanged: false };
       const areasChanged = JSON.stringify(desired.areas) !== JSON.stringify(state.areas);
       await persist({
+        ...state,
         volume: desired.volume,
         muted: desired.muted,
         areas: desired.areas,
@@ -65,7 +74,7 @@ export async function createStateStore(opts: {
 }
 
 function defaults(areas: readonly (readonly string[])[]): PersistedState {
-  return { volume: DEFAULT_VOLUME, muted: false, areas: areas.map((a) => [...a]), desiredVersion: -1 };
+  return { volume: DEFAULT_VOLUME, muted: false, areas: areas.map((a) => [...a]), desiredVersion: -1, settings: {} };
 }
 
 async function load(file: string, opts: { initialAreas: readonly (readonly string[])[] }): Promise<PersistedState> {

@@ -12,6 +12,8 @@ export const units = sqliteTable(
     name: text('name').notNull(),
     level: text('level').notNull(),
     parentId: integer('parent_id'),
+    /** Storage quota of the unit's media library; null: the configured default (NGUON_UNIT_QUOTA_MB). */
+    quotaMb: integer('quota_mb'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('units_code_uq').on(t.code), index('units_parent_idx').on(t.parentId)],
@@ -98,12 +100,66 @@ export const mediaFiles = sqliteTable(
     durationMs: integer('duration_ms').notNull(),
     sourceLoudnessLufs: real('source_loudness_lufs'),
     loudnessLufs: real('loudness_lufs'),
+    truePeakDb: real('true_peak_db'),
     profile: text('profile').notNull(),
     unitId: integer('unit_id'),
     createdBy: integer('created_by'),
     createdAt: createdAt(),
   },
   (t) => [index('media_source_idx').on(t.sourceSha256)],
+);
+
+/**
+ * A unit's media library: each unit's own entry (title, who, when) for a content file, which many
+ * units' entries may share. Within a unit one live entry per content file (de-duplication).
+ */
+export const libraryItems = sqliteTable(
+  'library_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    unitId: integer('unit_id').notNull(),
+    sha256: text('sha256').notNull(),
+    title: text('title').notNull(),
+    /** 'upload' | 'tts' | 'recording'. */
+    kind: text('kind').notNull(),
+    originalName: text('original_name'),
+    createdBy: integer('created_by'),
+    createdAt: createdAt(),
+    deletedAt: integer('deleted_at'),
+  },
+  (t) => [
+    uniqueIndex('library_items_unit_sha_live_uq').on(t.unitId, t.sha256).where(sql`deleted_at IS NULL`),
+    index('library_items_sha_idx').on(t.sha256),
+    index('library_items_unit_idx').on(t.unitId, t.createdAt),
+  ],
+);
+
+/**
+ * Long-running work (transcode, TTS) that survives a restart: a job left `running` by a crash is
+ * queued again at start if its input still exists, and failed otherwise.
+ */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** 'transcode' | 'tts'. */
+    kind: text('kind').notNull(),
+    /** 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'. */
+    state: text('state').notNull(),
+    progress: real('progress').notNull().default(0),
+    input: text('input', { mode: 'json' }).notNull(),
+    result: text('result', { mode: 'json' }),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    unitId: integer('unit_id').notNull(),
+    createdBy: integer('created_by'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    updatedAt: integer('updated_at'),
+  },
+  (t) => [index('jobs_state_idx').on(t.state, t.id), index('jobs_unit_idx').on(t.unitId, t.id)],
 );
 
 export const commands = sqliteTable('commands', {
@@ -242,7 +298,9 @@ export const bulletinVersions = sqliteTable(
     producedAt: integer('produced_at').notNull(),
     durationMs: integer('duration_ms').notNull().default(0),
     source: text('source').notNull().default(''),
-    items: text('items', { mode: 'json' }).$type<Array<{ sha256: string; title: string; durationMs: number }>>().notNull(),
+    items: text('items', { mode: 'json' })
+      .$type<Array<{ sha256: string; title: string; durationMs: number }>>()
+      .notNull(),
     createdBy: integer('created_by'),
     createdAt: createdAt(),
     submittedBy: integer('submitted_by'),
@@ -255,5 +313,58 @@ export const bulletinVersions = sqliteTable(
   (t) => [
     uniqueIndex('bulletin_versions_uq').on(t.bulletinId, t.version),
     index('bulletin_versions_state_idx').on(t.state),
+  ],
+);
+
+/** A schedule (lịch phát) of an approved bulletin for a set of targets; rules and times in UTC. */
+export const schedules = sqliteTable(
+  'schedules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    unitId: integer('unit_id').notNull(),
+    bulletinId: integer('bulletin_id').notNull(),
+    title: text('title').notNull(),
+    recurrence: text('recurrence', { mode: 'json' }).notNull(),
+    startDate: text('start_date'),
+    endDate: text('end_date'),
+    repeat: text('repeat', { mode: 'json' }),
+    targets: text('targets', { mode: 'json' }).notNull(),
+    beforeIncomingPriority: integer('before_incoming_priority', { mode: 'boolean' }).notNull().default(false),
+    /** active | paused | cancelled */
+    state: text('state').notNull().default('active'),
+    /** Grows with every edit; part of each occurrence's key so an edit never collides with what already played. */
+    revision: integer('revision').notNull().default(1),
+    createdBy: integer('created_by'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at'),
+  },
+  (t) => [index('schedules_unit_idx').on(t.unitId), index('schedules_state_idx').on(t.state)],
+);
+
+/**
+ * What each receiver was told to play and what became of it: the basis of proof of play.
+ * One row per (device, occurrence); status moves from planned to played, missed, skipped, failed ….
+ */
+export const playlistItems = sqliteTable(
+  'playlist_items',
+  {
+    deviceId: text('device_id').notNull(),
+    occurrenceKey: text('occurrence_key').notNull(),
+    scheduleId: integer('schedule_id').notNull(),
+    bulletinId: integer('bulletin_id').notNull(),
+    bulletinVersion: integer('bulletin_version').notNull(),
+    scheduledAt: integer('scheduled_at').notNull(),
+    plannedStart: integer('planned_start').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    startedAt: integer('started_at'),
+    endedAt: integer('ended_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.occurrenceKey] }),
+    index('playlist_items_start_idx').on(t.plannedStart),
+    index('playlist_items_schedule_idx').on(t.scheduleId),
   ],
 );

@@ -11,15 +11,19 @@ const require = createRequire(import.meta.url);
 
 export interface AgentProcess {
   child: ChildProcess;
+  /** The agent's folder: its config file and, by default, its `data` folder. */
+  dir: string;
   output(): string;
+  /** The agent's JSON log lines so far (pino), unparsable lines left out. */
+  lines(): Array<Record<string, unknown>>;
   stop(): Promise<number | null>;
+  /** Sends `signal` (SIGKILL: a crash or power cut) and resolves once the process is gone. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Starts the agent again with the same config file and data folder, as systemd would. */
+  respawn(): Promise<AgentProcess>;
 }
 
-/** Runs the real device agent as its own process, from source, as a receiver would run it. */
-export async function spawnAgent(config: Record<string, unknown>): Promise<AgentProcess> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'nguon-agent-'));
-  const file = path.join(dir, 'agent.json');
-  await writeFile(file, JSON.stringify({ dataDir: path.join(dir, 'data'), logLevel: 'info', ...config }));
+function start(dir: string, file: string): AgentProcess {
   const tsx = require.resolve('tsx');
   const child = spawn(
     process.execPath,
@@ -33,15 +37,39 @@ export async function spawnAgent(config: Record<string, unknown>): Promise<Agent
   child.stderr?.on('data', (d) => {
     out += d;
   });
+  const exited = once(child, 'exit');
   return {
     child,
+    dir,
     output: () => out,
+    lines: () =>
+      out.split('\n').flatMap((l) => {
+        try {
+          const v: unknown = JSON.parse(l);
+          return v && typeof v === 'object' ? [v as Record<string, unknown>] : [];
+        } catch {
+          return [];
+        }
+      }),
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      const exited = once(child, 'exit');
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       const [code] = await exited;
       return code as number | null;
     },
+    async kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      await exited;
+    },
+    respawn: async () => start(dir, file),
   };
+}
+
+/** Runs the real device agent as its own process, from source, as a receiver would run it. */
+export async function spawnAgent(config: Record<string, unknown>): Promise<AgentProcess> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'nguon-agent-'));
+  const file = path.join(dir, 'agent.json');
+  await writeFile(file, JSON.stringify({ dataDir: path.join(dir, 'data'), logLevel: 'info', ...config }));
+  return start(dir, file);
 }

@@ -1,5 +1,6 @@
 import { ROLES, type Role } from '@nguon/schemas';
 import { makeTone } from './audio.js';
+import { uploadToLibrary, waitForJob } from './library.js';
 import { registerDevice, type TestServer } from './server.js';
 import { uploadFile } from './upload.js';
 
@@ -29,6 +30,16 @@ export interface MatrixFixtures {
   /** A bulletin made by the admin in one subtree, in the given state. */
   freshBulletin(where: Where, state?: 'draft' | 'submitted', priority?: 1 | 3): Promise<number>;
   bulletinTitle: Record<Where, string>;
+  /** An approved bulletin of each side and a schedule body aimed at each side. */
+  approved: Record<Where, number>;
+  scheduleBody(where: Where): Record<string, unknown>;
+  freshSchedule(where: Where): Promise<number>;
+  scheduleTitle: Record<Where, string>;
+  /** A library item and a (finished) job in each subtree's commune. */
+  item: Record<Where, number>;
+  job: Record<Where, number>;
+  /** A new item (in a new unit below that side's commune, sharing content already stored), to delete. */
+  freshItem(where: Where): Promise<number>;
   unique(prefix: string): string;
 }
 
@@ -125,13 +136,72 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
   const bulletinTitle = { in: unique('Bản tin trong '), out: unique('Bản tin ngoài ') };
   for (const where of ['in', 'out'] as const) await makeBulletin(where, bulletinTitle[where]);
 
+  const approve = async (where: Where) => {
+    const id = await makeBulletin(where, unique('duyet'), 'submitted');
+    await ok(server.api('POST', `/api/v1/bulletins/${id}/approve`), 'approve');
+    return id;
+  };
+  const approved = { in: await approve('in'), out: await approve('out') };
+  let minute = 0;
+  const scheduleBody = (where: Where, title?: string) => {
+    // Each schedule at its own minute of a far-future day, so none overlaps another.
+    minute++;
+    const day = new Date(Date.now() + (200 + Math.floor(minute / 600)) * 86_400_000).toISOString().slice(0, 10);
+    const at = `${day}T${String(6 + Math.floor((minute % 600) / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+    return {
+      bulletinId: approved[where],
+      unitCode: where === 'in' ? '19753' : '20200',
+      ...(title ? { title } : {}),
+      recurrence: { kind: 'once', at },
+      targets: [{ unit: where === 'in' ? '19753' : '20200' }],
+    };
+  };
+  const freshSchedule = async (where: Where, title?: string) =>
+    (
+      await ok(
+        server.api<{ schedule: { id: number } }>('POST', '/api/v1/schedules', scheduleBody(where, title)),
+        'schedule',
+      )
+    ).schedule.id;
+  const scheduleTitle = { in: unique('Lịch trong '), out: unique('Lịch ngoài ') };
+  for (const where of ['in', 'out'] as const) await freshSchedule(where, scheduleTitle[where]);
+
   const groupName = { in: unique('gin'), out: unique('gout') };
   for (const where of ['in', 'out'] as const) {
     const body = { unitCode: where === 'in' ? '19753' : '20200', name: groupName[where] };
     await ok(server.api('POST', '/api/v1/groups', body), 'group');
   }
 
+  // Library: the media uploaded above are items of their uploaders' units; a job per side is made by
+  // new content, and deletable items by content already stored, adopted by a fresh commune.
+  const libraryCode = (where: Where) => (where === 'in' ? '19753' : '20200');
+  const adopt = async (where: Where, unitCode = libraryCode(where)) => {
+    const r = await uploadToLibrary(server, where === 'in' ? tone : tone2, { unitCode });
+    if (r.status !== 200 && r.status !== 201)
+      throw new Error(`fixture library item: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.item.id;
+  };
+  const libraryJob = async (where: Where) => {
+    const r = await uploadToLibrary(server, await makeTone({ seconds: where === 'in' ? 1.5 : 2.5, format: 'wav' }), {
+      unitCode: libraryCode(where),
+    });
+    if (r.status !== 202) throw new Error(`fixture library job: ${r.status} ${JSON.stringify(r.body)}`);
+    return (await waitForJob(server, r.body.job.id)).id;
+  };
+  const item = { in: await adopt('in'), out: await adopt('out') };
+  const job = { in: await libraryJob('in'), out: await libraryJob('out') };
+  const freshItem = async (where: Where) => {
+    const code = unique('li');
+    // Below the side's commune, so the commune's own operator may delete it.
+    const parentCode = libraryCode(where);
+    await ok(server.api('POST', '/api/v1/units', { code, name: code, level: 'commune', parentCode }), 'unit');
+    return adopt(where, code);
+  };
+
   return {
+    item,
+    job,
+    freshItem,
     tokens,
     actor: { in: 'm-viewer', out: outOperator },
     groupName,
@@ -161,6 +231,10 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
       return (await ok(server.api<{ group: { id: number } }>('POST', '/api/v1/groups', body), 'group')).group.id;
     },
     bulletinTitle,
+    approved,
+    scheduleBody: (where) => scheduleBody(where),
+    freshSchedule: (where) => freshSchedule(where),
+    scheduleTitle,
     freshBulletin: (where, state, priority) => makeBulletin(where, unique('b'), state, priority),
     async freshToken(role) {
       return apiToken(tokens[role]);

@@ -26,9 +26,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real server: temporary SQLite file and data folder, embedded broker and HTTP on port 0. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'nguon-test-'));
+/**
+ * A real server: temporary SQLite file and data folder, embedded broker and HTTP on port 0. Given
+ * `NGUON_DATA_DIR` (and ports) in `env`, it runs on that folder instead, which `close()` then leaves in
+ * place: see `sameAddressEnv` for a restart.
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: { clock?: () => number } = {},
+): Promise<TestServer> {
+  const ownsDataDir = env.NGUON_DATA_DIR === undefined;
+  const dataDir = env.NGUON_DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'nguon-test-')));
   const config = loadConfig({
     NGUON_DATA_DIR: dataDir,
     NGUON_HOST: '127.0.0.1',
@@ -39,7 +47,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     NGUON_LOG_LEVEL: process.env.NGUON_TEST_LOG ?? 'silent',
     ...env,
   });
-  const running = await startServer(config, createLogger(config.logLevel, false));
+  const running = await startServer(config, createLogger(config.logLevel, false), opts.clock);
   const baseUrl = running.url;
 
   async function api<T>(method: string, url: string, body?: unknown, token?: string | null): Promise<ApiResponse<T>> {
@@ -78,8 +86,22 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     api,
     async close() {
       await running.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Env for a server that takes over from `server` after it stopped: the same data folder and the same
+ * HTTP and MQTT ports, so receivers reconnect to the address they know and media URLs stay valid.
+ */
+export function sameAddressEnv(server: TestServer): Record<string, string> {
+  const mqttPort = server.running.broker?.port;
+  if (mqttPort === undefined) throw new Error('sameAddressEnv needs the embedded broker');
+  return {
+    NGUON_DATA_DIR: server.dataDir,
+    NGUON_HTTP_PORT: new URL(server.baseUrl).port,
+    NGUON_MQTT_PORT: String(mqttPort),
   };
 }
 

@@ -1,71 +1,58 @@
 import { describe, expect, it } from 'vitest';
-import { analysisArgs, profileName, toArgv, transcodeArgs } from './ffmpeg-args.js';
+import { decodeArgs, encodeArgs, profileName, toArgv, verifyArgs } from './ffmpeg-args.js';
 
-const measured = { inputI: -27.61, inputTp: -4.47, inputLra: 18.06, inputThresh: -39.2, targetOffset: 0.58 };
+const profile = { loudnessLufs: -16, bitrateK: 64, sampleRate: 22_050 };
+const COMMON = ['-hide_banner', '-nostdin', '-loglevel', 'level+info', '-threads', '1'];
 
 describe('ffmpeg-args', () => {
-  it('builds the analysis pass: decode the first audio stream, measure, write nothing', () => {
-    expect(toArgv(analysisArgs('/d/tmp/in.upload', -16))).toEqual([
-      '-hide_banner',
-      '-nostdin',
-      '-loglevel',
-      'level+info',
+  it('builds the decode pass: first audio stream, mono, output rate, 6 dB headroom, raw PCM, stopped past the limit', () => {
+    expect(toArgv(decodeArgs('/d/tmp/in.upload', '/d/jobs/x.pcm', { sampleRate: 22_050, maxMs: 60_000 }))).toEqual([
+      ...COMMON,
       '-i',
       '/d/tmp/in.upload',
-      '-map',
-      '0:a:0',
-      '-vn',
-      '-af',
-      'aformat=channel_layouts=mono,loudnorm=I=-16:TP=-1.5:LRA=11:print_format=json',
-      '-f',
-      'null',
-      '-',
+      ...['-map', '0:a:0', '-vn', '-sn', '-dn', '-t', '61.000'],
+      ...['-af', 'aformat=channel_layouts=mono,aresample=22050,volume=-6dB'],
+      ...['-ar', '22050', '-c:a', 'pcm_s16le', '-f', 's16le'],
+      '/d/jobs/x.pcm',
     ]);
   });
 
-  it('builds the linear second pass from the measurements and encodes the broadcast MP3', () => {
-    const argv = toArgv(transcodeArgs('/in', '/out.mp3', measured, { loudnessLufs: -16, bitrateK: 64 }));
-    expect(argv.slice(0, 6)).toEqual(['-hide_banner', '-nostdin', '-loglevel', 'level+info', '-i', '/in']);
-    expect(argv[argv.indexOf('-af') + 1]).toBe(
-      'aformat=channel_layouts=mono,loudnorm=I=-16:TP=-1.5:LRA=11:measured_I=-27.61:measured_TP=-4.47' +
-        ':measured_LRA=18.06:measured_thresh=-39.20:offset=0.58:linear=true:print_format=json',
-    );
-    expect(argv.slice(argv.indexOf('-af') + 2)).toEqual([
-      '-ac',
-      '1',
-      '-ar',
-      '44100',
-      '-c:a',
-      'libmp3lame',
-      '-b:a',
-      '64k',
-      '-map_metadata',
-      '-1',
-      '-id3v2_version',
-      '0',
-      '-write_xing',
-      '1',
-      '-f',
-      'mp3',
+  it('builds the encode pass: gain and limiter on the raw intermediate, one-thread MP3 without tags', () => {
+    const stage = { gainDb: 15.996, ceilingDb: -2 };
+    expect(toArgv(encodeArgs('/x.pcm', '/out.mp3', { pcmRate: 22_050, stage, profile }))).toEqual([
+      ...COMMON,
+      ...['-f', 's16le', '-ar', '22050', '-ac', '1', '-i', '/x.pcm'],
+      ...['-af', 'volume=16.00dB,alimiter=limit=0.7943:level=false'],
+      ...['-ac', '1', '-ar', '22050', '-c:a', 'libmp3lame', '-b:a', '64k'],
+      ...['-compression_level', '7', '-threads', '1'],
+      ...['-map_metadata', '-1', '-id3v2_version', '0', '-write_xing', '1', '-f', 'mp3'],
       '/out.mp3',
     ]);
   });
 
-  it('clamps measurements into the ranges loudnorm accepts', () => {
-    const quiet = { inputI: -69.5, inputTp: -120, inputLra: 140, inputThresh: -79.5, targetOffset: 0 };
-    const opts = transcodeArgs('/in', '/out', quiet, { loudnessLufs: -23, bitrateK: 96 }).outputOptions;
-    const af = opts[opts.indexOf('-af') + 1];
-    expect(af).toContain('measured_I=-69.50:measured_TP=-99.00:measured_LRA=99.00:measured_thresh=-79.50');
-    expect(af).toContain('loudnorm=I=-23:');
+  it('keeps the limiter ceiling within what alimiter accepts', () => {
+    const af = (ceilingDb: number) => {
+      const o = encodeArgs('/x', '/y', { pcmRate: 16_000, stage: { gainDb: -3, ceilingDb }, profile }).outputOptions;
+      return o[o.indexOf('-af') + 1];
+    };
+    expect(af(3)).toBe('volume=-3.00dB,alimiter=limit=1.0000:level=false');
+    expect(af(-40)).toBe('volume=-3.00dB,alimiter=limit=0.0625:level=false');
+  });
+
+  it('builds the verify pass: the MP3 back to PCM at its own rate', () => {
+    expect(toArgv(verifyArgs('/out.mp3', '/check.pcm', 22_050))).toEqual([
+      ...COMMON,
+      ...['-i', '/out.mp3', '-map', '0:a:0', '-ar', '22050', '-c:a', 'pcm_s16le', '-f', 's16le', '/check.pcm'],
+    ]);
   });
 
   it('names the profile after everything that changes the output', () => {
-    expect(profileName({ loudnessLufs: -16, bitrateK: 64 })).toBe('mp3-mono-64k-44100-I-16');
-    expect(profileName({ loudnessLufs: -23, bitrateK: 96 })).toBe('mp3-mono-96k-44100-I-23');
+    expect(profileName(profile)).toBe('mp3-mono-64k-22050-I-16');
+    expect(profileName({ loudnessLufs: -23, bitrateK: 96, sampleRate: 44_100 })).toBe('mp3-mono-96k-44100-I-23');
   });
 
   it('never splits a path with spaces into two arguments', () => {
-    const inv = analysisArgs('/data dir/tmp/my file.wav', -16);
+    const inv = decodeArgs('/data dir/tmp/my file.wav', '/data dir/x.pcm', { sampleRate: 22_050, maxMs: 1000 });
     expect(inv.input).toBe('/data dir/tmp/my file.wav');
     expect(inv.inputOptions.every((o) => !o.includes(' '))).toBe(true);
     expect(inv.outputOptions.every((o) => !o.includes(' '))).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodedMs, durationWasEstimated, errorLines, parseLoudnorm, progressMs } from './ffmpeg-output.js';
+import { decodedMs, durationWasEstimated, errorLines, progressMs } from './ffmpeg-output.js';
 
 /** Captured from the bundled ffmpeg (N-47683, 2018) running analysisArgs() on a 10 s MP3. */
 const ANALYSIS_STDERR = `[info] Input #0, mp3, from '/data/tmp/media-1.upload':
@@ -28,58 +28,12 @@ const ANALYSIS_STDERR = `[info] Input #0, mp3, from '/data/tmp/media-1.upload':
 }
 `;
 
-/** Captured: the same run on 5 s of digital silence. */
-const SILENCE_STDERR = `[info] size=N/A time=00:00:05.00 bitrate=N/A speed=43.4x    
-[Parsed_loudnorm_1 @ 0x1a6a45c0] [info] 
-{
-\t"input_i" : "-inf",
-\t"input_tp" : "-inf",
-\t"input_lra" : "0.00",
-\t"input_thresh" : "-70.00",
-\t"output_i" : "-inf",
-\t"output_tp" : "-inf",
-\t"output_lra" : "0.00",
-\t"output_thresh" : "-70.00",
-\t"normalization_type" : "dynamic",
-\t"target_offset" : "inf"
-}
-`;
-
 /** Captured: an MP3 with 10 kB of garbage in the middle. */
 const CORRUPT_STDERR = `[info]   Duration: 00:00:10.03, start: 0.025057, bitrate: 128 kb/s
 [mp3float @ 0x3ae92c00] [error] Header missing
 [error] Error while decoding stream #0:0: Invalid data found when processing input
 [info] size=N/A time=00:00:09.35 bitrate=N/A speed=61.1x    
 `;
-
-describe('parseLoudnorm', () => {
-  it('reads the measurements of the analysis pass', () => {
-    expect(parseLoudnorm(ANALYSIS_STDERR)).toEqual({
-      inputI: -32.67,
-      inputTp: -21.64,
-      inputLra: 0.1,
-      inputThresh: -42.67,
-      targetOffset: -0.01,
-      outputI: -15.99,
-      outputTp: -4.96,
-      normalizationType: 'dynamic',
-    });
-  });
-
-  it('reads -inf and inf for silence', () => {
-    const r = parseLoudnorm(SILENCE_STDERR);
-    expect(r?.inputI).toBe(Number.NEGATIVE_INFINITY);
-    expect(r?.targetOffset).toBe(Number.POSITIVE_INFINITY);
-  });
-
-  it('takes the last block and returns null when there is none or it is malformed', () => {
-    const twice = `${SILENCE_STDERR}\n${ANALYSIS_STDERR}`;
-    expect(parseLoudnorm(twice)?.inputI).toBe(-32.67);
-    expect(parseLoudnorm('[info] nothing here')).toBeNull();
-    expect(parseLoudnorm('{ "input_i" : "-1", }')).toBeNull();
-    expect(parseLoudnorm(ANALYSIS_STDERR.replace('"-21.64"', '"loud"'))).toBeNull();
-  });
-});
 
 describe('progress and duration', () => {
   it('parses progress times, including the \\r-separated final line', () => {

@@ -2,62 +2,6 @@
  * Pure parsers of ffmpeg's stderr as produced with `-loglevel level+info` (see ffmpeg-args.ts).
  * Tested against captured output of the bundled ffmpeg build.
  */
-import { z } from 'zod';
-import type { LoudnormMeasurement } from './ffmpeg-args.js';
-
-/** loudnorm prints numbers as strings, and `-inf` for digital silence. */
-const LoudnormNumber = z.string().transform((s, ctx) => {
-  const v = s === '-inf' ? Number.NEGATIVE_INFINITY : s === 'inf' ? Number.POSITIVE_INFINITY : Number(s);
-  if (Number.isNaN(v)) {
-    ctx.addIssue({ code: 'custom', message: `not a number: ${s}` });
-    return z.NEVER;
-  }
-  return v;
-});
-
-const LoudnormJsonSchema = z.object({
-  input_i: LoudnormNumber,
-  input_tp: LoudnormNumber,
-  input_lra: LoudnormNumber,
-  input_thresh: LoudnormNumber,
-  output_i: LoudnormNumber,
-  output_tp: LoudnormNumber,
-  normalization_type: z.string(),
-  target_offset: LoudnormNumber,
-});
-
-export interface LoudnormReport extends LoudnormMeasurement {
-  outputI: number;
-  outputTp: number;
-  /** `linear` when pass 2 could apply one gain; `dynamic` when the true-peak limit forced compression. */
-  normalizationType: string;
-}
-
-/** The last loudnorm JSON block in stderr, or null when there is none or it is malformed. */
-export function parseLoudnorm(stderr: string): LoudnormReport | null {
-  const blocks = stderr.match(/\{\s*"input_i"[^{}]*\}/g);
-  const last = blocks?.at(-1);
-  if (!last) return null;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(last);
-  } catch {
-    return null;
-  }
-  const parsed = LoudnormJsonSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  const j = parsed.data;
-  return {
-    inputI: j.input_i,
-    inputTp: j.input_tp,
-    inputLra: j.input_lra,
-    inputThresh: j.input_thresh,
-    targetOffset: j.target_offset,
-    outputI: j.output_i,
-    outputTp: j.output_tp,
-    normalizationType: j.normalization_type,
-  };
-}
 
 const TIME = /time=\s*(-?)(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
 

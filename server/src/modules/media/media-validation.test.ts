@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
-import { checkAnalysis, checkProbe, isShortfall, type ProbeResult, wavIsTruncated } from './media-validation.js';
+import { checkDecode, checkProbe, isShortfall, type ProbeResult, wavIsTruncated } from './media-validation.js';
 
 const probe = (p: Partial<ProbeResult> = {}): ProbeResult => ({
   formatName: 'wav',
@@ -12,21 +12,21 @@ const probe = (p: Partial<ProbeResult> = {}): ProbeResult => ({
   ...p,
 });
 
-/** The tail of an analysis pass as the bundled ffmpeg prints it (see ffmpeg-output.test.ts). */
-function stderr(o: { time?: string; inputI?: string; extra?: string } = {}): string {
-  return [
-    '[info]   Duration: 00:00:10.00, bitrate: 705 kb/s',
-    o.extra ?? '',
-    `[info] size=N/A time=${o.time ?? '00:00:10.00'} bitrate=N/A speed=61.4x    `,
-    '[Parsed_loudnorm_1 @ 0xb7b5f40] [info] ',
-    `{\n\t"input_i" : "${o.inputI ?? '-24.50'}",\n\t"input_tp" : "-6.00",\n\t"input_lra" : "3.10",`,
-    '\t"input_thresh" : "-34.60",\n\t"output_i" : "-16.02",\n\t"output_tp" : "-1.50",\n\t"output_lra" : "2.90",',
-    '\t"output_thresh" : "-26.10",\n\t"normalization_type" : "dynamic",\n\t"target_offset" : "0.02"\n}',
-  ].join('\n');
-}
+/** The tail of a decode pass as the bundled ffmpeg prints it (see ffmpeg-output.test.ts). */
+const stderr = (extra = '') =>
+  ['[info]   Duration: 00:00:10.00, bitrate: 705 kb/s', extra, '[info] size=N/A time=00:00:10.00 bitrate=N/A'].join(
+    '\n',
+  );
 
-const analysis = (s: string, declaredMs: number | null = 10_000) =>
-  checkAnalysis({ stderr: s, declaredMs, maxDurationMs: 3 * 3600_000, inputPath: '/srv/data/tmp/media-x.upload' });
+const decode = (o: { stderr?: string; declaredMs?: number | null; decodedMs?: number; lufs?: number } = {}) =>
+  checkDecode({
+    stderr: o.stderr ?? stderr(),
+    declaredMs: o.declaredMs === undefined ? 10_000 : o.declaredMs,
+    decodedMs: o.decodedMs ?? 10_000,
+    loudnessLufs: o.lufs ?? -30.5,
+    maxDurationMs: 3 * 3600_000,
+    inputPath: '/srv/data/tmp/media-x.upload',
+  });
 
 function rejection(fn: () => unknown): AppError {
   try {
@@ -56,16 +56,14 @@ describe('checkProbe', () => {
   });
 });
 
-describe('checkAnalysis', () => {
-  it('returns loudness and decoded duration of a clean decode', () => {
-    const a = analysis(stderr());
-    expect(a.decodedMs).toBe(10_000);
-    expect(a.loudness.inputI).toBe(-24.5);
+describe('checkDecode', () => {
+  it('accepts a clean decode', () => {
+    expect(() => decode()).not.toThrow();
   });
 
   it('rejects decode errors as damaged, without leaking the server path', () => {
     const e = rejection(() =>
-      analysis(stderr({ extra: '[error] /srv/data/tmp/media-x.upload: Invalid data found when processing input' })),
+      decode({ stderr: stderr('[error] /srv/data/tmp/media-x.upload: Invalid data found when processing input') }),
     );
     expect(e.code).toBe('unprocessable');
     expect(e.message).toMatch(/damaged or truncated/);
@@ -76,29 +74,33 @@ describe('checkAnalysis', () => {
   });
 
   it('rejects a file that decodes to much less than it declares (a cut MP3 with a Xing header)', () => {
-    const e = rejection(() => analysis(stderr({ time: '00:00:04.96' }), 10_031));
+    const e = rejection(() => decode({ declaredMs: 10_031, decodedMs: 4_960 }));
     expect(e.message).toBe('the file is truncated: it declares 10.0 s of audio but only 5.0 s could be decoded');
   });
 
   it('tolerates encoder padding, and trusts no duration the demuxer only estimated', () => {
-    expect(() => analysis(stderr({ time: '00:00:10.00' }), 10_031)).not.toThrow();
-    const estimated = stderr({ time: '00:00:05.30', extra: '[mp3 @ 0x1] [warning] Estimating duration from bitrate' });
-    expect(() => analysis(estimated, 10_031)).not.toThrow();
+    expect(() => decode({ declaredMs: 10_031, decodedMs: 10_000 })).not.toThrow();
+    const estimated = stderr('[mp3 @ 0x1] [warning] Estimating duration from bitrate');
+    expect(() => decode({ stderr: estimated, declaredMs: 10_031, decodedMs: 5_300 })).not.toThrow();
     expect(isShortfall(3_600_000, 3_560_000)).toBe(false);
     expect(isShortfall(3_600_000, 3_500_000)).toBe(true);
   });
 
-  it('rejects silence at or below the gate', () => {
-    expect(rejection(() => analysis(stderr({ inputI: '-inf' }))).message).toBe('the recording is silent');
-    expect(rejection(() => analysis(stderr({ inputI: '-70.00' }))).message).toBe('the recording is silent');
-    expect(() => analysis(stderr({ inputI: '-69.00' }))).not.toThrow();
+  it('rejects silence at or below the gate, and audio too short to measure', () => {
+    expect(rejection(() => decode({ lufs: Number.NEGATIVE_INFINITY })).message).toBe('the recording is silent');
+    expect(rejection(() => decode({ lufs: -70 })).message).toBe('the recording is silent');
+    expect(() => decode({ lufs: -69 })).not.toThrow();
+    expect(rejection(() => decode({ declaredMs: null, decodedMs: 300 })).message).toMatch(/only 0.3 s long/);
+    expect(rejection(() => decode({ declaredMs: null, decodedMs: 0 })).message).toMatch(/no audio samples/);
   });
 
   it('rejects a decode longer than the limit even when the header had no duration', () => {
     const e = rejection(() =>
-      checkAnalysis({
-        stderr: stderr({ time: '00:02:00.00' }),
+      checkDecode({
+        stderr: stderr(),
         declaredMs: null,
+        decodedMs: 120_000,
+        loudnessLufs: -20,
         maxDurationMs: 60_000,
         inputPath: '/x',
       }),

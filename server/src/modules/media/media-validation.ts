@@ -3,7 +3,7 @@
  * an operator can act on; the service runs ffmpeg and calls these with what it found.
  */
 import { AppError } from '../../errors.js';
-import { decodedMs, durationWasEstimated, errorLines, type LoudnormReport, parseLoudnorm } from './ffmpeg-output.js';
+import { durationWasEstimated, errorLines } from './ffmpeg-output.js';
 
 export interface ProbeResult {
   formatName: string;
@@ -44,19 +44,22 @@ export function isShortfall(declaredMs: number, decoded: number): boolean {
   return declaredMs - decoded > Math.max(1000, declaredMs * 0.02);
 }
 
-export interface AnalysisInput {
+export interface DecodeCheckInput {
+  /** ffmpeg's log of the decode pass. */
   stderr: string;
   /** ffprobe's duration of the source, if it had one. */
   declaredMs: number | null;
+  /** Counted from the samples of the intermediate: exact. */
+  decodedMs: number;
   maxDurationMs: number;
+  /** Of the intermediate, as the loudness meter measured it. */
+  loudnessLufs: number;
   /** Redacted from messages: the client should not learn server paths. */
   inputPath: string;
 }
 
-export interface Analysis {
-  loudness: LoudnormReport;
-  decodedMs: number | null;
-}
+/** BS.1770 measures 400 ms blocks; anything shorter has no loudness and is no bulletin either. */
+export const MIN_DURATION_MS = 400;
 
 /** The rejection for a file whose decoding logged errors (or failed outright), with a sample of them. */
 export function undecodable(stderr: string, inputPath: string): AppError {
@@ -68,31 +71,26 @@ export function undecodable(stderr: string, inputPath: string): AppError {
   });
 }
 
-/** After the decoding loudness pass: reject damaged, truncated, silent or over-long recordings. */
-export function checkAnalysis(a: AnalysisInput): Analysis {
+/** After the decode pass: reject damaged, truncated, over-long, too short or silent recordings. */
+export function checkDecode(a: DecodeCheckInput): void {
   const errors = errorLines(a.stderr);
   if (errors.length > 0) throw undecodable(a.stderr, a.inputPath);
-  const decoded = decodedMs(a.stderr);
-  if (
-    decoded !== null &&
-    a.declaredMs !== null &&
-    !durationWasEstimated(a.stderr) &&
-    isShortfall(a.declaredMs, decoded)
-  ) {
+  const decoded = a.decodedMs;
+  if (a.declaredMs !== null && !durationWasEstimated(a.stderr) && isShortfall(a.declaredMs, decoded)) {
     throw new AppError(
       'unprocessable',
       `the file is truncated: it declares ${seconds(a.declaredMs)} of audio but only ${seconds(decoded)} could be decoded`,
       { declaredMs: a.declaredMs, decodedMs: decoded },
     );
   }
-  if (decoded !== null && decoded > a.maxDurationMs) throw tooLong(decoded, a.maxDurationMs);
-  const loudness = parseLoudnorm(a.stderr);
-  if (!loudness) throw new AppError('unprocessable', 'the audio could not be measured: no loudness report');
-  if (!Number.isFinite(loudness.inputI) || loudness.inputI <= SILENCE_LUFS) {
+  if (decoded > a.maxDurationMs) throw tooLong(decoded, a.maxDurationMs);
+  if (decoded === 0) throw new AppError('unprocessable', 'the recording has no audio samples');
+  if (decoded < MIN_DURATION_MS) {
+    throw new AppError('unprocessable', `the recording is only ${seconds(decoded)} long; at least 0.4 s is needed`);
+  }
+  if (!Number.isFinite(a.loudnessLufs) || a.loudnessLufs <= SILENCE_LUFS) {
     throw new AppError('unprocessable', 'the recording is silent');
   }
-  if (decoded === 0) throw new AppError('unprocessable', 'the recording has no audio samples');
-  return { loudness, decodedMs: decoded };
 }
 
 /**

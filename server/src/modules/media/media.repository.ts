@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { mediaFiles } from '../../db/schema.js';
 import type { MediaFile, NewMediaFile } from './media.schemas.js';
@@ -23,6 +23,10 @@ export function createMediaRepository(db: Db) {
       });
     },
 
+    remove(sha256: string): void {
+      db.delete(mediaFiles).where(eq(mediaFiles.sha256, sha256)).run();
+    },
+
     /** An earlier transcode of the same upload with the same profile, so it need not be redone. */
     findBySource(sourceSha256: string, profile: string): MediaFile | undefined {
       return db
@@ -31,18 +35,6 @@ export function createMediaRepository(db: Db) {
         .where(and(eq(mediaFiles.sourceSha256, sourceSha256), eq(mediaFiles.profile, profile)))
         .orderBy(desc(mediaFiles.createdAt))
         .get();
-    },
-
-    /** `unitIds` limits the list to media owned by those units (a caller's scope). */
-    list(opts: { limit?: number; offset?: number; unitIds?: number[] } = {}): MediaFile[] {
-      return db
-        .select()
-        .from(mediaFiles)
-        .where(opts.unitIds ? inArray(mediaFiles.unitId, opts.unitIds) : undefined)
-        .orderBy(desc(mediaFiles.createdAt))
-        .limit(opts.limit ?? 100)
-        .offset(opts.offset ?? 0)
-        .all();
     },
   };
 }

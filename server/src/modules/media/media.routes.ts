@@ -1,17 +1,14 @@
-import { createReadStream } from 'node:fs';
 import type { MultipartFile } from '@fastify/multipart';
 import { Sha256Schema } from '@nguon/schemas';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../../errors.js';
-import type { ScopeQueries } from '../units/scope.js';
-import { contentRange, decideRange, notModified } from './http-range.js';
+import { readableUnit } from '../library/library-access.js';
+import type { Scope, ScopeQueries } from '../units/scope.js';
 import { MediaFileSchema } from './media.schemas.js';
 import type { MediaService } from './media.service.js';
-
-/** Content-addressed: the bytes behind a sha256 never change, so caches may keep them forever. */
-const CACHE_CONTROL = 'private, max-age=31536000, immutable';
+import { sendAudio } from './serve-audio.js';
 
 const Params = z.object({ sha256: Sha256Schema });
 const ListQuery = z.object({
@@ -21,8 +18,23 @@ const ListQuery = z.object({
 
 const tooLarge = () => new AppError('payload_too_large', 'the file is larger than the upload limit');
 
+/** What these routes need of the media library: who holds a file, and the library's upload path. */
+export interface MediaCatalog {
+  uploadNow(u: {
+    sourcePath: string;
+    sizeBytes: number;
+    originalName: string;
+    kind: 'upload';
+    unitId: number;
+    createdBy: number | null;
+    signal?: AbortSignal;
+  }): Promise<z.infer<typeof MediaFileSchema>>;
+  unitsHolding(sha256: string): number[];
+  listMedia(scope: Scope, o: { limit: number; offset: number }): Array<z.infer<typeof MediaFileSchema>>;
+}
+
 /** The first part of a multipart body, which must be the file field `file`. */
-async function filePart(request: FastifyRequest): Promise<MultipartFile> {
+export async function filePart(request: FastifyRequest): Promise<MultipartFile> {
   let part: MultipartFile | undefined;
   try {
     part = await request.file();
@@ -38,8 +50,21 @@ async function filePart(request: FastifyRequest): Promise<MultipartFile> {
   return part;
 }
 
+/** Stages the file part; a file over the upload limit is 413 with nothing left behind. */
+export async function stageFilePart(service: MediaService, part: MultipartFile) {
+  const staged = await service.stage(part.file).catch((err: unknown) => {
+    throw (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge() : err;
+  });
+  // busboy ends a file stream early, marked truncated, when it reaches limits.fileSize.
+  if (part.file.truncated) {
+    await staged.discard();
+    throw tooLarge();
+  }
+  return staged;
+}
+
 /** Aborts when the client goes away before the response is sent, so a long transcode stops with it. */
-function abortOnDisconnect(reply: FastifyReply): AbortSignal {
+export function abortOnDisconnect(reply: FastifyReply): AbortSignal {
   const ac = new AbortController();
   reply.raw.on('close', () => {
     if (!reply.raw.writableFinished) ac.abort(new Error('client disconnected'));
@@ -47,19 +72,22 @@ function abortOnDisconnect(reply: FastifyReply): AbortSignal {
   return ac.signal;
 }
 
-export const mediaRoutes: FastifyPluginAsync<{ service: MediaService; scopes: ScopeQueries }> = async (
-  base,
-  { service, scopes },
-) => {
+export const mediaRoutes: FastifyPluginAsync<{
+  service: MediaService;
+  catalog: MediaCatalog;
+  scopes: ScopeQueries;
+}> = async (base, { service, catalog, scopes }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  /** The unit that owns a media file; receivers fetch any file they are told to play (sha256 is unguessable). */
-  const owner = (r: FastifyRequest) => {
+  /**
+   * Reads are judged by the libraries holding the file (see library-access.ts); receivers fetch any
+   * file they are told to play (sha256 is unguessable) and never reach this resolver.
+   */
+  const holder = (r: FastifyRequest) => {
     const sha256 = (r.params as { sha256: string }).sha256;
-    const file = service.get(sha256);
-    if (!file) throw notFound(`media ${sha256}`);
-    return file.unitId;
+    if (!service.get(sha256)) throw notFound(`media ${sha256}`);
+    return readableUnit(scopes, r.scope, catalog.unitsHolding(sha256));
   };
-  const readOne = { access: { permission: 'media.read', unit: owner, device: true } } as const;
+  const readOne = { access: { permission: 'media.read', unit: holder, device: true } } as const;
 
   app.post(
     '/api/v1/media',
@@ -68,22 +96,20 @@ export const mediaRoutes: FastifyPluginAsync<{ service: MediaService; scopes: Sc
       schema: { response: { 201: MediaFileSchema } },
     },
     async (request, reply) => {
+      const user = request.user;
+      if (!user) throw new AppError('unauthorized', 'log in first');
       const part = await filePart(request);
-      const staged = await service.stage(part.file).catch((err: unknown) => {
-        throw (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge() : err;
-      });
+      const staged = await stageFilePart(service, part);
       try {
-        // busboy ends a file stream early, marked truncated, when it reaches limits.fileSize.
-        if (part.file.truncated) throw tooLarge();
-        const file = await service.ingest(
-          {
-            tempPath: staged.path,
-            originalName: part.filename,
-            unitId: request.user?.unitId ?? null,
-            createdBy: request.user?.id ?? null,
-          },
-          { signal: abortOnDisconnect(reply) },
-        );
+        const file = await catalog.uploadNow({
+          sourcePath: staged.path,
+          sizeBytes: staged.sizeBytes,
+          originalName: part.filename,
+          kind: 'upload',
+          unitId: user.unitId,
+          createdBy: user.id,
+          signal: abortOnDisconnect(reply),
+        });
         return reply.status(201).send(file);
       } finally {
         await staged.discard();
@@ -97,12 +123,7 @@ export const mediaRoutes: FastifyPluginAsync<{ service: MediaService; scopes: Sc
       config: { access: { permission: 'media.read', unit: 'filter' } },
       schema: { querystring: ListQuery, response: { 200: z.object({ media: z.array(MediaFileSchema) }) } },
     },
-    async (request) => ({
-      media: service.list({
-        ...request.query,
-        ...(request.scope.all ? {} : { unitIds: scopes.subtreeIds(request.scope.unitId) }),
-      }),
-    }),
+    async (request) => ({ media: catalog.listMedia(request.scope, request.query) }),
   );
 
   app.get(
@@ -119,26 +140,6 @@ export const mediaRoutes: FastifyPluginAsync<{ service: MediaService; scopes: Sc
     const { sha256 } = request.params;
     const stored = await service.locate(sha256);
     if (!stored) throw notFound(`media ${sha256}`);
-    const etag = `"${sha256}"`;
-    const size = stored.sizeBytes;
-    reply.header('ETag', etag).header('Cache-Control', CACHE_CONTROL).header('Accept-Ranges', 'bytes');
-    if (notModified(request.headers['if-none-match'], etag)) return reply.status(304).send();
-
-    const ifRange = request.headers['if-range'];
-    const decision = decideRange(request.headers.range, size, {
-      header: typeof ifRange === 'string' ? ifRange : undefined,
-      etag,
-    });
-    const range = contentRange(decision, size);
-    if (range) reply.header('Content-Range', range);
-    // 416 is a protocol answer about this representation, not an API error: no JSON body.
-    if (decision.kind === 'unsatisfiable') return reply.status(416).send();
-
-    const [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, size - 1];
-    reply
-      .status(decision.kind === 'partial' ? 206 : 200)
-      .header('Content-Type', 'audio/mpeg')
-      .header('Content-Length', String(end - start + 1));
-    return reply.send(createReadStream(stored.path, { start, end }));
+    return sendAudio(request, reply, { path: stored.path, sizeBytes: stored.sizeBytes, sha256 });
   });
 };

@@ -11,8 +11,11 @@ export const MediaFileSchema = z.object({
   sizeBytes: z.number().int().nonnegative(),
   durationMs: z.number().int().nonnegative(),
   sourceLoudnessLufs: z.number().nullable(),
+  /** Integrated loudness of the stored MP3, measured on it after encoding (EBU R128). */
   loudnessLufs: z.number().nullable(),
-  /** The broadcast profile the file was made with, e.g. `mp3-mono-64k-44100-I-16`. */
+  /** True peak of the stored MP3 in dBTP; null for files stored before it was measured. */
+  truePeakDb: z.number().nullable(),
+  /** The broadcast profile the file was made with, e.g. `mp3-mono-64k-22050-I-16`. */
   profile: z.string(),
   unitId: z.number().int().nullable(),
   createdBy: z.number().int().nullable(),

@@ -41,14 +41,40 @@ describe('transcode slots', () => {
     const a = slots.run(() => hold.promise);
     const ac = new AbortController();
     let ran = false;
-    const b = slots.run(async () => {
-      ran = true;
-    }, ac.signal);
+    const b = slots.run(
+      async () => {
+        ran = true;
+      },
+      { signal: ac.signal },
+    );
     ac.abort(new Error('client gone'));
     await expect(b).rejects.toThrow('client gone');
     expect(slots.waiting).toBe(0);
     hold.resolve();
     await a;
     expect([ran, slots.active]).toEqual([false, 0]);
+  });
+
+  it('lets interactive waiters go before background ones, each in order', async () => {
+    const slots = createTranscodeSlots(1);
+    const hold = deferred();
+    const order: string[] = [];
+    const a = slots.run(() => hold.promise);
+    const mark = (name: string) => async () => {
+      order.push(name);
+    };
+    const runs = [
+      slots.run(mark('job1'), { priority: 'background' }),
+      slots.run(mark('job2')),
+      slots.run(mark('upload1'), { priority: 'interactive' }),
+      slots.run(mark('upload2'), { priority: 'interactive' }),
+    ];
+    hold.resolve();
+    await Promise.all([a, ...runs]);
+    expect(order).toEqual(['upload1', 'upload2', 'job1', 'job2']);
+  });
+
+  it('refuses a bound that is not a positive integer', () => {
+    expect(() => createTranscodeSlots(0)).toThrow(/positive integer/);
   });
 });

@@ -1,19 +1,43 @@
 /**
- * Bounds how many ingests run ffmpeg at once: each pass takes a full core, and a burst of uploads on a
- * small server (a Raspberry Pi class machine) must queue rather than starve the HTTP and MQTT work.
+ * Bounds how many ffmpeg processes run at once, for uploads and background jobs alike (one instance per
+ * server): each runs with `-threads 1`, so the bound is the number of cores ffmpeg may take, and a
+ * burst of work on a small server (a Raspberry Pi class machine) queues rather than starving the HTTP
+ * and MQTT work. Interactive waiters (an operator waiting on an upload's checks) go before background
+ * ones (queued jobs), so a long job queue never makes an upload time out.
  */
+export type SlotPriority = 'interactive' | 'background';
+
+export interface SlotOptions {
+  /** A waiter whose signal aborts leaves the queue and rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  priority?: SlotPriority;
+}
+
 export interface TranscodeSlots {
-  /** Runs fn when a slot is free; a waiter whose signal aborts leaves the queue and rejects. */
-  run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  run<T>(fn: () => Promise<T>, opts?: SlotOptions): Promise<T>;
+  readonly max: number;
   readonly active: number;
   readonly waiting: number;
 }
 
-export function createTranscodeSlots(max: number): TranscodeSlots {
-  let active = 0;
-  const queue: Array<() => void> = [];
+interface Waiter {
+  priority: SlotPriority;
+  grant(): void;
+}
 
-  const acquire = (signal?: AbortSignal) =>
+export function createTranscodeSlots(max: number): TranscodeSlots {
+  if (!Number.isInteger(max) || max < 1) throw new Error(`transcode slots: max must be a positive integer, not ${max}`);
+  let active = 0;
+  const queue: Waiter[] = [];
+
+  const enqueue = (w: Waiter) => {
+    // Behind every waiter of the same or higher priority: FIFO within a priority.
+    const at = w.priority === 'interactive' ? queue.findIndex((q) => q.priority === 'background') : -1;
+    if (at === -1) queue.push(w);
+    else queue.splice(at, 0, w);
+  };
+
+  const acquire = ({ signal, priority = 'background' }: SlotOptions) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       if (active < max) {
@@ -21,33 +45,37 @@ export function createTranscodeSlots(max: number): TranscodeSlots {
         return resolve();
       }
       const onAbort = () => {
-        queue.splice(queue.indexOf(grant), 1);
+        queue.splice(queue.indexOf(waiter), 1);
         reject(signal?.reason);
       };
       // The releasing run hands its slot straight to the next waiter: `active` stays the same.
-      const grant = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
+      const waiter: Waiter = {
+        priority,
+        grant() {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
       };
-      queue.push(grant);
+      enqueue(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
 
   const release = () => {
     const next = queue.shift();
-    if (next) next();
+    if (next) next.grant();
     else active--;
   };
 
   return {
-    async run(fn, signal) {
-      await acquire(signal);
+    async run(fn, opts = {}) {
+      await acquire(opts);
       try {
         return await fn();
       } finally {
         release();
       }
     },
+    max,
     get active() {
       return active;
     },

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { encodeForDevice } from '@nguon/protocols';
 import type { Logger } from 'pino';
 import type { AppServices } from '../../app.js';
 import type { Config } from '../../config.js';
@@ -14,8 +16,31 @@ export function wireDeviceMessages(deps: {
   desired: DesiredStateService;
   config: Config;
   log: Logger;
+  /** The server clock receivers synchronise to (server.ts should pass its own `clock`). */
+  clock?: () => number;
 }): () => void {
   const { mqtt, services: s, log } = deps;
+  const clock = deps.clock ?? Date.now;
+
+  // NTP-style clock sync (protocols README, "Server time"): answered at once, t1 on receipt, t2 just
+  // before publishing, so the receiver can subtract the time the server spent on it.
+  mqtt.on('timeRequest', ({ deviceId, message }) => {
+    const t1 = clock();
+    if (!deviceId) return;
+    const t2 = clock();
+    const res = { v: 1 as const, id: randomUUID(), ts: t2, requestId: message.id, t0: message.t0, t1, t2 };
+    mqtt.publish(encodeForDevice('timeResponse', deviceId, res)).catch((err) => {
+      log.debug({ err, deviceId }, 'time response not sent');
+    });
+  });
+  mqtt.on('event', ({ deviceId, message }) => {
+    if (!deviceId) return;
+    // Logged only, for now: storing and showing receiver events belongs to the devices module.
+    log[message.level](
+      { deviceId, event: message.type, data: message.data, eventId: message.id },
+      message.message ?? 'device event',
+    );
+  });
 
   mqtt.on('presence', ({ deviceId, message }) => {
     if (!deviceId) return;

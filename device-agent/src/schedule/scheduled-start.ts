@@ -1,0 +1,56 @@
+import type { PlaybackLog, PlaylistItem } from '@nguon/protocols';
+import type { Logger } from 'pino';
+import type { PlaybackService } from '../playback/playback.service.js';
+import type { PlayPart } from '../players/play-sequence.js';
+
+export interface ScheduledStart {
+  item: PlaylistItem;
+  parts: PlayPart[];
+  /** How far into the item to start; 0 on time. */
+  offsetMs: number;
+  /** The `started` log a crash left open: the playback continues it rather than logging a second one. */
+  resumeOf: PlaybackLog | null;
+  volume: number;
+}
+
+/**
+ * After an on-time start, the `started` log (an fsync) waits a moment: receivers that share a CPU (the
+ * fleet simulator) all start at the same instant, and hundreds of fsyncs in that instant would delay the
+ * starts that come after them. Nothing is at risk meanwhile: the journal entry, written before the
+ * start, already keeps a crash from replaying the item, and a resume logs `started` if it is missing.
+ */
+const STARTED_LOG_DELAY_MS = 300;
+const STARTED_LOG_JITTER_MS = 700;
+
+/** Starts a scheduled item through the playback service: logged under its occurrence key. */
+export function startScheduled(
+  playback: PlaybackService,
+  s: ScheduledStart,
+  opts: { random: () => number; log: Logger; onEnded: (entry: PlaybackLog) => void },
+): void {
+  const { item, offsetMs } = s;
+  const how = s.resumeOf ? 'resumed' : offsetMs > 0 ? 'joined late' : 'on time';
+  const at = `${(offsetMs / 1000).toFixed(1)} s into the item`;
+  try {
+    playback.play({
+      playId: item.key,
+      sha256: item.media[0]!.sha256,
+      file: s.parts[0]!.file,
+      parts: s.parts,
+      volume: s.volume,
+      priority: item.priority,
+      scheduled: true,
+      offsetMs,
+      ...(s.resumeOf ? { resumeOf: { startedAt: s.resumeOf.startedAt ?? item.startAt } } : {}),
+      ...(how === 'resumed' ? { note: `resumed at ${at} after the agent restarted` } : {}),
+      ...(how === 'joined late' ? { note: `joined at ${at}` } : {}),
+      ...(how === 'on time' ? { startedLogDelayMs: STARTED_LOG_DELAY_MS + opts.random() * STARTED_LOG_JITTER_MS } : {}),
+      onEnded: opts.onEnded,
+    });
+  } catch (err) {
+    // Only after stopAll (the agent is stopping): the next start resumes it from the journal.
+    opts.log.warn({ err, key: item.key }, 'scheduled item not started');
+    return;
+  }
+  opts.log.info({ key: item.key, offsetMs: Math.round(offsetMs), how }, 'scheduled item started');
+}

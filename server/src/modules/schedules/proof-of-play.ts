@@ -1,0 +1,96 @@
+import type { PlaybackLog } from '@nguon/protocols';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/db.js';
+import { playlistItems } from '../../db/schema.js';
+
+/** A scheduled item with no log this long after its planned end is missed. */
+export const MISSED_GRACE_MS = 2 * 60_000;
+
+const OUTCOME: Record<PlaybackLog['event'], string> = {
+  started: 'playing',
+  finished: 'played',
+  stopped: 'stopped',
+  interrupted: 'interrupted',
+  failed: 'failed',
+  skipped: 'skipped',
+};
+
+/** Proof of play: what each receiver did with each scheduled occurrence. */
+export function createProofOfPlay(deps: { db: Db; clock: () => number }) {
+  const { db, clock } = deps;
+  return {
+    /**
+     * A playback log for a scheduled occurrence (its playId is the occurrence key) records the outcome.
+     * A late log (from a receiver that played offline) overrides "missed": the receiver did play it.
+     */
+    onLog(deviceId: string, log: PlaybackLog): boolean {
+      const status = OUTCOME[log.event];
+      const from =
+        log.event === 'started' ? ['planned', 'missed', 'cancelled'] : ['planned', 'playing', 'missed', 'cancelled'];
+      const res = db
+        .update(playlistItems)
+        .set({
+          status,
+          ...(log.startedAt !== undefined ? { startedAt: log.startedAt } : {}),
+          ...(log.endedAt !== undefined ? { endedAt: log.endedAt } : {}),
+          ...(log.reason !== undefined ? { reason: log.reason } : {}),
+          updatedAt: clock(),
+        })
+        .where(
+          and(
+            eq(playlistItems.deviceId, deviceId),
+            eq(playlistItems.occurrenceKey, log.playId),
+            inArray(playlistItems.status, from),
+          ),
+        )
+        .run();
+      return res.changes > 0;
+    },
+
+    /** Marks planned items whose time has passed with no log as missed; returns how many. */
+    sweepMissed(): number {
+      const now = clock();
+      return db
+        .update(playlistItems)
+        .set({ status: 'missed', reason: 'no playback log arrived', updatedAt: now })
+        .where(
+          and(
+            eq(playlistItems.status, 'planned'),
+            lt(sql`${playlistItems.plannedStart} + ${playlistItems.durationMs}`, now - MISSED_GRACE_MS),
+          ),
+        )
+        .run().changes;
+    },
+
+    /** Scheduled vs played for some receivers over [from, to): counts per receiver and the items. */
+    report(deviceIds: string[], from: number, to: number) {
+      if (deviceIds.length === 0)
+        return { totals: {}, devices: [] as Array<{ deviceId: string; counts: Record<string, number> }> };
+      const rows = db
+        .select()
+        .from(playlistItems)
+        .where(
+          and(
+            inArray(playlistItems.deviceId, deviceIds),
+            gte(playlistItems.plannedStart, from),
+            lt(playlistItems.plannedStart, to),
+          ),
+        )
+        .orderBy(playlistItems.plannedStart)
+        .all();
+      const totals: Record<string, number> = {};
+      const per = new Map<string, Record<string, number>>();
+      for (const r of rows) {
+        if (r.status === 'cancelled') continue;
+        const c = per.get(r.deviceId) ?? {};
+        c[r.status] = (c[r.status] ?? 0) + 1;
+        c.scheduled = (c.scheduled ?? 0) + 1;
+        per.set(r.deviceId, c);
+        totals[r.status] = (totals[r.status] ?? 0) + 1;
+        totals.scheduled = (totals.scheduled ?? 0) + 1;
+      }
+      return { totals, devices: [...per].map(([deviceId, counts]) => ({ deviceId, counts })), items: rows };
+    },
+  };
+}
+export type ProofOfPlay = ReturnType<typeof createProofOfPlay>;

@@ -1,0 +1,91 @@
+/**
+ * One fleet process of `bench:sync-start` (started by sync-start.ts, not by hand): real agents with the
+ * timer player and skewed clocks. Prints JSON lines on stdout: `ready` once every agent is connected,
+ * `start` for each scheduled item an agent started (with the true instant the player was started),
+ * `skip` for each it skipped, and `lag` each second (event-loop delay). Stops cleanly on SIGTERM.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { Player } from '@nguon/device-agent';
+import { createFleet, createTimerPlayer, type FleetDevice } from '@nguon/device-agent/fleet';
+
+const { values } = parseArgs({
+  options: {
+    credentials: { type: 'string' },
+    broker: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'skew-max-ms': { type: 'string', default: '300000' },
+    rate: { type: 'string', default: '200' },
+  },
+});
+const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const dataDir = values['data-dir']!;
+const devices = JSON.parse(await readFile(values.credentials!, 'utf8')) as FleetDevice[];
+
+/**
+ * The instant each receiver's player was started, in true time: every process here reads the same
+ * system clock as the server, so Date.now() is server time, whatever skew the agent itself has.
+ */
+const startedAt = new Map<string, { at: number; offsetMs: number }>();
+const timer = createTimerPlayer();
+const player: Player = {
+  play(file, opts) {
+    // The agent plays <dataDir>/<deviceId>/cache/<sha256>.mp3.
+    const deviceId = path.basename(path.dirname(path.dirname(file)));
+    startedAt.set(deviceId, { at: Date.now(), offsetMs: opts.offsetMs ?? 0 });
+    return timer.play(file, opts);
+  },
+};
+
+const fleet = createFleet({
+  devices,
+  brokerUrl: values.broker!,
+  dataDir,
+  clockSkewMs: { max: Number(values['skew-max-ms']) },
+  connectsPerS: Number(values.rate),
+  heartbeatIntervalS: 30,
+  player,
+});
+
+const lag = monitorEventLoopDelay({ resolution: 1 });
+lag.enable();
+const lagTimer = setInterval(() => {
+  print({ type: 'lag', at: Date.now(), maxMs: lag.max / 1e6, p99Ms: lag.percentile(99) / 1e6 });
+  lag.reset();
+}, 1000);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(lagTimer);
+  await fleet.stop();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+
+await fleet.start();
+for (const m of fleet.members()) {
+  m.agent.on('playback', (log) => {
+    // Scheduled items only: they carry no command id.
+    if (log.commandId !== undefined) return;
+    if (log.event === 'started') {
+      const s = startedAt.get(m.deviceId);
+      print({
+        type: 'start',
+        deviceId: m.deviceId,
+        key: log.playId,
+        at: s?.at,
+        offsetMs: s?.offsetMs,
+        logged: log.startedAt,
+        skewMs: m.skewMs,
+      });
+    } else if (log.event === 'skipped')
+      print({ type: 'skip', deviceId: m.deviceId, key: log.playId, reason: log.reason });
+  });
+}
+await fleet.untilConnected();
+print({ type: 'ready', agents: devices.length, rssMb: Math.round(process.memoryUsage().rss / 1048576) });
