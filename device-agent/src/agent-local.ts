@@ -39,7 +39,8 @@ export interface LocalDeps {
 const MB = 1024 * 1024;
 
 function openDb(config: AgentConfig, log: Logger): AgentDb {
-  return openAgentDb(join(config.dataDir, 'outbox.sqlite'), (err, movedTo) =>
+  const file = config.storage === 'memory' ? ':memory:' : join(config.dataDir, 'outbox.sqlite');
+  return openAgentDb(file, (err, movedTo) =>
     // Lost what was in it; say so loudly rather than refuse to start.
     log.error({ err, movedTo }, 'outbox database unreadable: moved aside, starting with an empty one'),
   );

@@ -50,6 +50,11 @@ const AgentConfigSchema = z.strictObject({
   clockSyncIntervalS: z.number().int().min(10).max(86_400).default(600),
   /** Added to the device clock: simulates a receiver whose clock is wrong (tests, fleet simulator). */
   clockSkewMs: z.number().int().min(-31_536_000_000).max(31_536_000_000).default(0),
+  /**
+   * Where the outbox, journal and seen command ids live. `memory` is for simulators only: thousands of
+   * agents in one process cannot each hold a SQLite file open, and a simulated receiver has nothing to keep.
+   */
+  storage: z.enum(['disk', 'memory']).default('disk'),
 });
 
 type ParsedConfig = z.infer<typeof AgentConfigSchema>;

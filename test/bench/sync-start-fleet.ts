@@ -1,12 +1,12 @@
 /**
  * One fleet process of `bench:sync-start` (started by sync-start.ts, not by hand): real agents with the
- * timer player and skewed clocks. Prints JSON lines on stdout: `ready` once every agent is connected,
- * `start` for each scheduled item an agent started (with the true instant the player was started),
- * `skip` for each it skipped, and `lag` each second (event-loop delay). Stops cleanly on SIGTERM.
+ * timer player and skewed clocks. Prints JSON lines on stdout: `ready` once every agent is connected and
+ * knows server time, `start` for each scheduled item an agent started (with the true instant the player
+ * was started), `skip` for each it skipped, and `lag` each second (event-loop delay). Stops on SIGTERM.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Player } from '@nguon/device-agent';
 import { createFleet, createTimerPlayer, type FleetDevice } from '@nguon/device-agent/fleet';
@@ -28,13 +28,13 @@ const devices = JSON.parse(await readFile(values.credentials!, 'utf8')) as Fleet
  * The instant each receiver's player was started, in true time: every process here reads the same
  * system clock as the server, so Date.now() is server time, whatever skew the agent itself has.
  */
-const startedAt = new Map<string, { at: number; offsetMs: number }>();
+const startedAt = new Map<string, { at: number; perf: number; offsetMs: number }>();
 const timer = createTimerPlayer();
 const player: Player = {
   play(file, opts) {
     // The agent plays <dataDir>/<deviceId>/cache/<sha256>.mp3.
     const deviceId = path.basename(path.dirname(path.dirname(file)));
-    startedAt.set(deviceId, { at: Date.now(), offsetMs: opts.offsetMs ?? 0 });
+    startedAt.set(deviceId, { at: Date.now(), perf: performance.now(), offsetMs: opts.offsetMs ?? 0 });
     return timer.play(file, opts);
   },
 };
@@ -55,6 +55,14 @@ const lagTimer = setInterval(() => {
   print({ type: 'lag', at: Date.now(), maxMs: lag.max / 1e6, p99Ms: lag.percentile(99) / 1e6 });
   lag.reset();
 }, 1000);
+
+// Garbage-collection pauses long enough to move a start.
+const gc = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (e.duration >= 5) print({ type: 'gc', at: performance.timeOrigin + e.startTime, durationMs: e.duration });
+  }
+});
+gc.observe({ entryTypes: ['gc'] });
 
 let stopping = false;
 const stop = async () => {
@@ -79,6 +87,7 @@ for (const m of fleet.members()) {
         deviceId: m.deviceId,
         key: log.playId,
         at: s?.at,
+        perf: s?.perf,
         offsetMs: s?.offsetMs,
         logged: log.startedAt,
         skewMs: m.skewMs,
@@ -88,4 +97,7 @@ for (const m of fleet.members()) {
   });
 }
 await fleet.untilConnected();
+// Ready once every agent also knows server time (its first clock sync after connecting).
+while (fleet.members().some((m) => m.agent.state().clockOffsetMs === null))
+  await new Promise((r) => setTimeout(r, 200));
 print({ type: 'ready', agents: devices.length, rssMb: Math.round(process.memoryUsage().rss / 1048576) });

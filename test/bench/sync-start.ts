@@ -30,6 +30,7 @@ const { values } = parseArgs({
     receivers: { type: 'string', default: '1000' },
     processes: { type: 'string', default: '2' },
     'lead-s': { type: 'string', default: '80' },
+    'cut-before-s': { type: 'string', default: '60' },
     'skew-max-ms': { type: 'string', default: '300000' },
     'timeout-s': { type: 'string', default: '900' },
   },
@@ -37,7 +38,7 @@ const { values } = parseArgs({
 const receivers = Number(values.receivers);
 const processes = Math.max(1, Math.min(Number(values.processes), receivers));
 const leadMs = Number(values['lead-s']) * 1000;
-const CUT_BEFORE_MS = 60_000;
+const CUT_BEFORE_MS = Number(values['cut-before-s']) * 1000;
 const deadline = Date.now() + Number(values['timeout-s']) * 1000;
 const require = createRequire(import.meta.url);
 
@@ -59,7 +60,7 @@ function spawnFleet(i: number, args: string[]): ChildProcess {
   );
   createInterface({ input: child.stdout! }).on('line', (text) => {
     try {
-      const line = JSON.parse(text) as Line;
+      const line = { ...(JSON.parse(text) as Line), proc: i };
       if (line.type === 'ready') ready.add(i);
       lines.push(line);
     } catch {
@@ -80,22 +81,41 @@ async function until(check: () => boolean, by: number, what: () => string): Prom
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-/** The starts of one occurrence, as spreads from its planned instant; plus what the fleet said around it. */
+const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
+const p50p99 = (xs: number[]) => (xs.length ? [pct(xs, 50), pct(xs, 99)] : null);
+
+/**
+ * The starts of one occurrence, as spreads from its planned instant, split into the agents' own
+ * lateness (their estimate of server time at the start, minus the plan: event-loop delay) and their
+ * clock error (true instant minus their estimate: the clock sync's error).
+ */
 function figures(key: string, at: number) {
   const starts = lines.filter((l) => l.type === 'start' && l.key === key);
-  const spreads = starts.map((l) => Math.abs(Number(l.at) - at)).sort((a, b) => a - b);
-  const ownEstimate = starts.map((l) => Math.abs(Number(l.logged) - at)).sort((a, b) => a - b);
-  const lag = lines.filter((l) => l.type === 'lag' && Math.abs(Number(l.at) - at) <= 3_000);
+  const spreads = sorted(starts.map((l) => Math.abs(Number(l.at) - at)));
+  const late = sorted(starts.map((l) => Number(l.logged) - at));
+  const clockError = sorted(starts.map((l) => Math.abs(Number(l.at) - Number(l.logged))));
+  const procs = [...new Set(starts.map((l) => l.proc))].map((proc) =>
+    sorted(starts.filter((l) => l.proc === proc).map((l) => Number(l.perf))),
+  );
+  const burst = procs.map((ps) => round(ps.at(-1)! - ps[0]!));
+  // Time between consecutive starts in a process, in µs: what one start costs when starts queue up.
+  const gapsUs = procs.map((ps) => round(pct(sorted(ps.slice(1).map((p, i) => (p - ps[i]!) * 1000)), 50) ?? 0));
+  const lag = lines.filter((l) => l.type === 'lag' && Math.abs(Number(l.at) - at) <= 1_000);
+  const gc = lines.filter((l) => l.type === 'gc' && Math.abs(Number(l.at) - at) <= 1_000);
   return {
     played: new Set(starts.map((l) => l.deviceId)).size,
     p50SpreadMs: spreads.length ? pct(spreads, 50) : null,
     p99SpreadMs: spreads.length ? pct(spreads, 99) : null,
     maxSpreadMs: spreads.at(-1) ?? null,
-    // What the agents logged as their start (their estimate of server time), against the plan.
-    loggedP99Ms: ownEstimate.length ? pct(ownEstimate, 99) : null,
+    lateP50P99Ms: p50p99(late),
+    clockErrorP50P99Ms: p50p99(clockError),
+    // First to last start within each fleet process, true time.
+    burstMsPerProcess: burst,
+    medianGapUsPerProcess: gapsUs,
     lateJoins: starts.filter((l) => Number(l.offsetMs) > 0).length,
     skipped: lines.filter((l) => l.type === 'skip' && l.key === key).length,
     loopLagNearStartMaxMs: round(Math.max(0, ...lag.map((l) => Number(l.maxMs)))),
+    gcPausesNearStartMs: gc.map((l) => `${round(Number(l.at) - at)}:${round(Number(l.durationMs))}`),
   };
 }
 
@@ -110,11 +130,6 @@ try {
   progress(`registering ${receivers} receivers`);
   const creds = provisionDemoReceivers(server.running.services, receivers);
   const ids = creds.map((c) => c.deviceId);
-  const synced = new Set<string>();
-  server.running.mqtt.on('heartbeat', ({ deviceId, message }) => {
-    if (deviceId && message.health.clockOffsetMs !== null && message.health.clockOffsetMs !== undefined)
-      synced.add(deviceId);
-  });
   for (let i = 0; i < processes; i++) {
     const file = path.join(dataDir, `creds-${i}.json`);
     await writeFile(file, JSON.stringify(creds.filter((_, j) => j % processes === i)), { mode: 0o600 });
@@ -127,23 +142,17 @@ try {
     deadline,
     () => `${ready.size} of ${processes} fleets ready`,
   );
-  await until(
-    () => synced.size >= receivers,
-    deadline,
-    () => `${synced.size} of ${receivers} synced`,
-  );
 
   const cached = (b: Bulletin) => () =>
     ids.every((id) => existsSync(path.join(dataDir, 'agents', id, 'cache', `${b.sha256}.mp3`)));
-  const played = (at: number) => {
-    const totals: Record<string, number | undefined> = server.running.services.proof.report(ids, at, at + 1).totals;
-    return totals.played ?? 0;
-  };
+  const totals = (at: number): Record<string, number | undefined> =>
+    server.running.services.proof.report(ids, at, at + 1).totals;
+  const played = (at: number) => totals(at).played ?? 0;
 
   async function runRound(b: Bulletin, cut: boolean) {
     const at = Date.now() + leadMs;
     const { key } = await scheduleOnce(server, b.bulletinId, at, [{ unit: '46' }], '46');
-    progress(`${key}: planned in ${leadMs / 1000} s${cut ? ', links cut for the last minute' : ''}`);
+    progress(`${key}: planned in ${leadMs / 1000} s${cut ? `, links cut ${CUT_BEFORE_MS / 1000} s before` : ''}`);
     await until(cached(b), at - (cut ? CUT_BEFORE_MS : 0), () => 'media not prefetched everywhere in time');
     if (cut) {
       await until(
@@ -170,6 +179,7 @@ try {
       () => `${played(at)} played on the server`,
     ).catch((err: Error) => progress(err.message));
     result.proofPlayed = played(at);
+    if (played(at) < receivers) result.proofStatuses = totals(at);
     if (cut) result.proofSecondsAfterRestore = round((Date.now() - restoredAt) / 1000);
     return result;
   }
@@ -182,6 +192,7 @@ try {
     receivers,
     processes,
     leadS: leadMs / 1000,
+    cutBeforeS: CUT_BEFORE_MS / 1000,
     skewMaxMs: Number(values['skew-max-ms']),
     ...connected,
     networkCut,

@@ -96,6 +96,36 @@ describe('embedded broker: device credentials, topic ACLs and area fan-out', () 
     expect(await bFirst).toBe(topics.areaCommand(['VN', '46']));
   });
 
+  it('gives a late subscriber its retained message from the exact-topic index, and forgets a cleared one', async () => {
+    const desired = (version: number) =>
+      encodeForDevice('desired', a.deviceId, {
+        v: 1,
+        id: randomUUID(),
+        ts: Date.now(),
+        version,
+        volume: 70,
+        muted: false,
+        areas: [['VN']],
+      });
+    await server.running.mqtt.publish(desired(41));
+    const c = await connect(a.deviceId, a.secret);
+    const got = nextMessage(c, topics.deviceDesired(a.deviceId));
+    await c.subscribeAsync(topics.deviceDesired(a.deviceId), { qos: 1 });
+    expect(JSON.parse((await got).toString()).version).toBe(41);
+    await c.unsubscribeAsync(topics.deviceDesired(a.deviceId));
+
+    await server.running.mqtt.publish({
+      topic: topics.deviceDesired(a.deviceId),
+      payload: Buffer.alloc(0),
+      qos: 1,
+      retain: true,
+    });
+    await server.running.mqtt.publish(desired(42));
+    const next = nextMessage(c, topics.deviceDesired(a.deviceId));
+    await c.subscribeAsync(topics.deviceDesired(a.deviceId), { qos: 1 });
+    expect(JSON.parse((await next).toString()).version).toBe(42);
+  });
+
   it('disconnects a device that publishes on another device’s topic', async () => {
     const c = await connect(a.deviceId, a.secret);
     const gone = closed(c);

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * File descriptors one simulated receiver holds: its MQTT socket, and its outbox database
- * (outbox.sqlite, -wal and -shm, since the agent keeps it in WAL mode). The link relay adds two
- * sockets per receiver (one from the agent, one to the broker).
+ * File descriptors one simulated receiver holds: its MQTT socket only, since simulated agents keep their
+ * outbox in memory (storage: 'memory'). The link relay adds two
+ * more per agent when flakiness is on.
  */
-export const FDS_PER_AGENT = 4;
+export const FDS_PER_AGENT = 1;
 export const FDS_PER_RELAYED_LINK = 2;
 /** For Node itself, stdio, media downloads in flight and the child's pipes. */
 const RESERVED_FDS = 300;

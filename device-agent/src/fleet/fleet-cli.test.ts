@@ -68,8 +68,8 @@ describe('fleet figures', () => {
         'Limit  Soft Limit  Hard Limit  Units\nMax open files            20000                20000                files\n',
       ),
     ).toBe(20_000);
-    expect(agentsPerProcess(20_000)).toBe(4925);
-    expect(agentsPerProcess(20_000, 2)).toBe(3283);
+    expect(agentsPerProcess(20_000)).toBe(19_700);
+    expect(agentsPerProcess(20_000, 2)).toBe(6566);
   });
 });
 

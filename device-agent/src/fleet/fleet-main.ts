@@ -62,8 +62,10 @@ function stopSignal(durationS: number | undefined): { stopped: Promise<void>; st
   const stopped = new Promise<void>((resolve) => {
     stopNow = resolve;
   });
-  process.once('SIGINT', stopNow);
-  process.once('SIGTERM', stopNow);
+  // `on`, not `once`: with --processes, Ctrl-C reaches a child twice (from the terminal and forwarded by
+  // its parent), and a second, unhandled SIGINT would kill it before its agents said goodbye.
+  process.on('SIGINT', stopNow);
+  process.on('SIGTERM', stopNow);
   if (durationS !== undefined) setTimeout(stopNow, durationS * 1000).unref();
   return { stopped, stopNow };
 }

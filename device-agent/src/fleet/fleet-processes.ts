@@ -42,6 +42,8 @@ export function aggregate(lines: readonly FleetLine[]): Record<string, number> {
       out[k] = MAX_KEYS.has(k) ? Math.max(out[k] ?? v, v) : (out[k] ?? 0) + v;
     }
   }
+  // Sums of rounded megabytes pick up float noise (209.89999…).
+  for (const k of Object.keys(out)) out[k] = Math.round(out[k]! * 1000) / 1000;
   if (out.rssMb !== undefined && out.baseRssMb !== undefined && out.connected)
     out.mbPerAgent = Math.round(((out.rssMb - out.baseRssMb) / out.connected) * 1000) / 1000;
   return out;
@@ -85,6 +87,8 @@ export async function runFleetChildren(opts: {
         const seen = latest[line.type];
         const first = !seen.has(i);
         seen.set(i, line);
+        // Every line carries the child's current counters: the next stats sum uses the newest.
+        latest.stats.set(i, line);
         // 'ready' and 'final' come once per child; stats come periodically and are printed at child 0's pace.
         if (seen.size === k && (line.type === 'stats' ? i === 0 : first))
           opts.print({ type: line.type, processes: k, ...aggregate([...seen.values()]) });

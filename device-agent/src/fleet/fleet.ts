@@ -115,6 +115,8 @@ function createMember(d: FleetDevice, opts: FleetOptions, shared: Shared): Fleet
       ffmpegPath: 'ffmpeg',
       // The agent's own knob for a wrong device clock: it skews every local timestamp, not only ours.
       clockSkewMs: skewMs,
+      // A simulated receiver keeps its outbox in memory: no file descriptors, no fsync per start.
+      storage: 'memory',
     },
     {},
   );

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { deviceMayPublish, deviceMaySubscribe } from '@nguon/protocols';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
+import { indexedMemoryPersistence } from './retained-index.js';
 
 type Session = { kind: 'server' } | { kind: 'device'; deviceId: string };
 
@@ -39,6 +40,7 @@ export async function startEmbeddedBroker(deps: BrokerDeps): Promise<EmbeddedBro
   const { log } = deps;
   const sessions = new WeakMap<Client, Session>();
   const aedes = await Aedes.createBroker({
+    persistence: indexedMemoryPersistence(),
     authenticate(client, username, password, done) {
       const secret = password?.toString('utf8') ?? '';
       if (username === deps.serverUser.username) {
