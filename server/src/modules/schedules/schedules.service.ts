@@ -72,6 +72,16 @@ export function createSchedulesService(deps: {
     return { candidate, title: candidate.title };
   }
 
+  /** Overlaps with other schedules; refused with the rules' resolution unless the operator accepts them. */
+  function conflictsOrRefuse(candidate: ActiveSchedule, accept: boolean) {
+    const conflicts = detectConflicts(candidate, deps.loadActive(), clock());
+    if (conflicts.length && !accept)
+      throw new AppError('conflict', 'the schedule overlaps others on the same receivers; accept or adjust', {
+        conflicts,
+      });
+    return conflicts;
+  }
+
   function view(s: ScheduleRow) {
     const now = clock();
     const next = occurrences(
@@ -101,11 +111,7 @@ export function createSchedulesService(deps: {
 
     async create(actor: AuthUser, scope: Scope, ownerUnitId: number, input: Input) {
       const { candidate, title } = check(actor, scope, input, ownerUnitId);
-      const conflicts = detectConflicts(candidate, deps.loadActive(), clock());
-      if (conflicts.length && !input.acceptConflicts)
-        throw new AppError('conflict', 'the schedule overlaps others on the same receivers; accept or adjust', {
-          conflicts,
-        });
+      const conflicts = conflictsOrRefuse(candidate, input.acceptConflicts);
       const { acceptConflicts: _a, title: _t, ...fields } = input;
       const s = db
         .insert(schedules)
@@ -121,11 +127,7 @@ export function createSchedulesService(deps: {
       if (current.state === 'cancelled') throw new AppError('conflict', 'a cancelled schedule cannot be edited');
       const { candidate, title } = check(actor, scope, input, current.unitId);
       candidate.id = id;
-      const conflicts = detectConflicts(candidate, deps.loadActive(), clock());
-      if (conflicts.length && !input.acceptConflicts)
-        throw new AppError('conflict', 'the schedule overlaps others on the same receivers; accept or adjust', {
-          conflicts,
-        });
+      const conflicts = conflictsOrRefuse(candidate, input.acceptConflicts);
       const { acceptConflicts: _a, title: _t, ...fields } = input;
       const s = db
         .update(schedules)
