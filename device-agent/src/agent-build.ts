@@ -64,6 +64,7 @@ function buildScheduler(
     volume: () => (r.store.get().muted ? 0 : r.store.get().volume),
     clockReady: () =>
       deps.store.bootOffset() !== null ? Promise.resolve() : r.clock.whenSynced(SCHEDULE_CLOCK_WAIT_MS),
+    syncClock: () => void r.clock.syncNow(),
     beforePlay: () => r.fm.yieldToPlayback(),
     logger: log,
     random: ctx.random,

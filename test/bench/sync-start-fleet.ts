@@ -18,6 +18,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'skew-max-ms': { type: 'string', default: '300000' },
     rate: { type: 'string', default: '200' },
+    /** `sha256:ms,…` of the bulletins: the timer player then reads no file at the start (see below). */
+    durations: { type: 'string', default: '' },
   },
 });
 const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -29,7 +31,24 @@ const devices = JSON.parse(await readFile(values.credentials!, 'utf8')) as Fleet
  * system clock as the server, so Date.now() is server time, whatever skew the agent itself has.
  */
 const startedAt = new Map<string, { at: number; perf: number; offsetMs: number }>();
-const timer = createTimerPlayer();
+/**
+ * The timer player would read each mp3's header at the start: hundreds of file reads completing in the
+ * instant every receiver starts would delay the starts of this process, an artefact of simulating many
+ * receivers on one event loop (a real one spawns its own decoder). The durations are known up front.
+ */
+const durations = new Map(
+  values.durations
+    .split(',')
+    .filter(Boolean)
+    .map((d) => d.split(':') as [string, string]),
+);
+const timer = createTimerPlayer({
+  durationOf: async (file) => {
+    const ms = Number(durations.get(path.basename(file, '.mp3')));
+    if (!(ms > 0)) throw new Error(`no duration for ${file}`);
+    return ms;
+  },
+});
 const player: Player = {
   play(file, opts) {
     // The agent plays <dataDir>/<deviceId>/cache/<sha256>.mp3.

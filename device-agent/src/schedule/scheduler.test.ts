@@ -53,7 +53,12 @@ function manualPlayer() {
 
 /** One receiver's scheduler over a real SQLite journal, a real playback service, fake media and time. */
 function setup(
-  opts: { mediaMissing?: boolean; open?: Map<string, PlaybackLog>; db?: ReturnType<typeof openAgentDb> } = {},
+  opts: {
+    mediaMissing?: boolean;
+    open?: Map<string, PlaybackLog>;
+    db?: ReturnType<typeof openAgentDb>;
+    syncClock?: () => void;
+  } = {},
 ) {
   const db = opts.db ?? openAgentDb(':memory:');
   const store = createScheduleStore(db, { bootId: 'boot' });
@@ -82,6 +87,7 @@ function setup(
     now: Date.now,
     volume: () => 70,
     clockReady: async () => true,
+    ...(opts.syncClock ? { syncClock: opts.syncClock } : {}),
     logger: silent,
     random: () => 0.5,
   });
@@ -219,6 +225,23 @@ describe('scheduler', () => {
       event: 'skipped',
       reason: 'preempted by live play live',
     });
+    scheduler.stop();
+  });
+
+  it('takes a fresh clock sample once, a while before the start', async () => {
+    const syncs: number[] = [];
+    const { scheduler, plays } = setup({ syncClock: () => syncs.push(Date.now()) });
+    scheduler.start();
+    scheduler.onPlaylist(playlist([item('k1', T0 + 300_000)]));
+    await vi.advanceTimersByTimeAsync(179_000);
+    expect(syncs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(syncs).toEqual([T0 + 180_000]);
+    // The answer re-plans everything; no second sync is asked for the same item.
+    scheduler.onClockSynced(40);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(syncs).toHaveLength(1);
+    expect(plays).toEqual([expect.objectContaining({ at: T0 + 300_000, offsetMs: 0 })]);
     scheduler.stop();
   });
 });

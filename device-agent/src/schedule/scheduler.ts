@@ -6,6 +6,7 @@ import type { LogSender } from '../playback/log-sender.js';
 import type { NowPlaying, PlaybackService } from '../playback/playback.service.js';
 import type { PlayPart } from '../players/play-sequence.js';
 import type { Prefetcher } from './prefetch.js';
+import { presyncAt } from './presync.js';
 import { type Decision, decide, MIN_REMAINING_MS, neededMedia } from './programme.js';
 import type { JournalOutcome, ScheduleStore } from './schedule-store.js';
 import { type ScheduledStart, startScheduled } from './scheduled-start.js';
@@ -24,6 +25,8 @@ export interface SchedulerDeps {
   volume: () => number;
   /** Resolves once server time is known, or a bounded wait ran out. */
   clockReady: () => Promise<unknown>;
+  /** Starts a clock sync round (no-op when offline); the result comes back through onClockSynced. */
+  syncClock?: () => void;
   /** FM fallback yields the amplifier before a bulletin. */
   beforePlay?: () => Promise<void>;
   logger: Logger;
@@ -79,6 +82,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const adopted = new Set<string>();
   /** Items held back by a live play of at least their priority, with what held them. */
   const heldBack = new Map<string, string>();
+  /** Server time of the last clock sync of this run, and the item a sync was last asked for. */
+  let lastSyncAt: number | null = null;
+  let presyncedFor: string | null = null;
 
   const items = () => deps.store.playlist()?.items ?? [];
 
@@ -155,9 +161,30 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     evaluate();
   }
 
-  /** Waits for the item's instant: prepares shortly before, then starts it on the dot. */
+  /** Waits for the item's instant: syncs the clock a while before, prepares shortly before, starts on the dot. */
   function arm(item: PlaylistItem): void {
     const lead = PREPARE_MS + random() * PREPARE_JITTER_MS;
+    const syncAt =
+      deps.syncClock && presyncedFor !== item.key
+        ? presyncAt(item.startAt, deps.now(), lastSyncAt, PREPARE_MS + PREPARE_JITTER_MS, random)
+        : null;
+    if (syncAt === null) {
+      armPrepare(item, lead);
+      return;
+    }
+    cancelWait = waitUntil(
+      syncAt,
+      deps.now,
+      () => {
+        presyncedFor = item.key;
+        deps.syncClock?.();
+        armPrepare(item, lead);
+      },
+      { maxStepMs: 60_000 },
+    );
+  }
+
+  function armPrepare(item: PlaylistItem, lead: number): void {
     cancelWait = waitUntil(
       item.startAt - lead,
       deps.now,
@@ -244,6 +271,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     },
     onClockSynced(offsetMs) {
       deps.store.rememberOffset(offsetMs);
+      lastSyncAt = deps.now();
       evaluate();
     },
     onConnect: () => deps.prefetch.retryNow(),
