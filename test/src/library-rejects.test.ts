@@ -1,19 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTone, removeTestAudio, scratchFile, truncatedCopy } from './support/audio.js';
+import { makeTone, removeTestAudio } from './support/audio.js';
 import { storeSnapshot, uploadToLibrary, waitForJob } from './support/library.js';
+import { type RejectCase, unusableAudioCases } from './support/rejected-uploads.js';
 import { startTestServer, type TestServer } from './support/server.js';
-
-/** An MP3 with a run of garbage bytes in its middle, as a broken transfer or a bad sector leaves it. */
-async function corruptedMp3(): Promise<string> {
-  const file = await makeTone({ seconds: 6, format: 'mp3' });
-  const bytes = await readFile(file);
-  const start = Math.floor(bytes.length / 2);
-  for (let i = start; i < start + 4000; i++) bytes[i] = (i * 7919) & 0xff;
-  const out = `${file}.corrupt.mp3`;
-  await writeFile(out, bytes);
-  return out;
-}
 
 describe('library uploads that are refused, leaving nothing behind', () => {
   let server: TestServer;
@@ -25,15 +14,8 @@ describe('library uploads that are refused, leaving nothing behind', () => {
     await removeTestAudio();
   });
 
-  const cases: Array<[string, () => Promise<string>, number, string, RegExp]> = [
-    [
-      'text with an audio extension',
-      () => scratchFile('thong-bao.mp3', 'Thông báo: họp tổ dân phố lúc 19h.\n'),
-      415,
-      'unsupported_media',
-      /not a readable audio file/,
-    ],
-    ['an empty file', () => scratchFile('empty.wav', ''), 422, 'unprocessable', /^the file is empty$/],
+  const cases: RejectCase[] = [
+    ...unusableAudioCases,
     [
       'a file over the upload limit',
       () => makeTone({ seconds: 25, format: 'wav' }),
@@ -41,22 +23,6 @@ describe('library uploads that are refused, leaving nothing behind', () => {
       'payload_too_large',
       /larger than the upload limit/,
     ],
-    [
-      'a truncated WAV',
-      async () => truncatedCopy(await makeTone({ seconds: 6, format: 'wav' }), 0.5),
-      422,
-      'unprocessable',
-      /truncated/,
-    ],
-    [
-      'a truncated MP3',
-      async () => truncatedCopy(await makeTone({ seconds: 6, format: 'mp3' }), 0.5),
-      422,
-      'unprocessable',
-      /truncated/,
-    ],
-    ['a corrupted MP3', corruptedMp3, 422, 'unprocessable', /damaged or truncated/],
-    ['silence', () => makeTone({ seconds: 3, format: 'wav', silent: true }), 422, 'unprocessable', /silent/],
     [
       'a recording over the length limit',
       () => makeTone({ seconds: 70, format: 'mp3' }),

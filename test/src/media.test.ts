@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AudioFormat, makeTone, measure, removeTestAudio, scratchFile, truncatedCopy } from './support/audio.js';
+import { type AudioFormat, makeTone, measure, removeTestAudio } from './support/audio.js';
+import { unusableAudioCases } from './support/rejected-uploads.js';
 import { registerDevice, startTestServer, type TestServer } from './support/server.js';
 import { uploadFile } from './support/upload.js';
 
@@ -103,37 +104,7 @@ describe('media pipeline: upload, normalise, store, serve', () => {
   });
 
   describe('rejects unusable uploads with a clear message and leaves nothing behind', () => {
-    const cases: Array<[string, () => Promise<string>, number, string, RegExp]> = [
-      [
-        'a text file',
-        () => scratchFile('notes.txt', 'Thông báo: họp tổ dân phố lúc 19h.\n'),
-        415,
-        'unsupported_media',
-        /not a readable audio file/,
-      ],
-      ['an empty file', () => scratchFile('empty.mp3', ''), 422, 'unprocessable', /^the file is empty$/],
-      [
-        'a truncated WAV',
-        async () => truncatedCopy(await makeTone({ seconds: 6, format: 'wav' }), 0.5),
-        422,
-        'unprocessable',
-        /truncated/,
-      ],
-      [
-        'a truncated MP3',
-        async () => truncatedCopy(await makeTone({ seconds: 6, format: 'mp3' }), 0.5),
-        422,
-        'unprocessable',
-        /truncated/,
-      ],
-      [
-        'silence',
-        () => makeTone({ seconds: 3, format: 'wav', silent: true }),
-        422,
-        'unprocessable',
-        /^the recording is silent$/,
-      ],
-    ];
+    const cases = unusableAudioCases;
     it.each(cases)('%s', async (_name, make, status, code, message) => {
       const file = await make();
       const before = await snapshot(server);
