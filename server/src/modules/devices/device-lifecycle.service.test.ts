@@ -1,21 +1,11 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type OpenDatabase, openDatabase } from '../../db/db.js';
-import { createGroupsService } from '../groups/groups.service.js';
-import { createScopeQueries } from '../units/scope.js';
-import { createUnitsService } from '../units/units.service.js';
+import { provinceFixture } from '../../testing/province-fixture.js';
 import { createDeviceLifecycle } from './device-lifecycle.service.js';
-import { createDevicesService } from './devices.service.js';
 
 function setup(database: OpenDatabase) {
-  const { db } = database;
-  const scopes = createScopeQueries(db);
-  const units = createUnitsService({ db, scopes });
-  const devices = createDevicesService({ db, units, scopes });
-  const groups = createGroupsService({ db, scopes });
-  const province = units.create({ code: '46', name: 'Huế', level: 'province' });
-  const a = units.create({ code: '19753', name: 'Xã A', level: 'commune', parentId: province.id });
-  const b = units.create({ code: '19774', name: 'Xã B', level: 'commune', parentId: province.id });
+  const { db, devices, groups, province, a, b } = provinceFixture(database);
   const published: string[] = [];
   const dropped: string[] = [];
   const lifecycle = createDeviceLifecycle({
@@ -52,7 +42,7 @@ describe('device lifecycle', () => {
     const zone = t.groups.create({ unitId: t.a.id, name: 'Chợ', deviceIds: [device.id] });
     const r = await t.lifecycle.edit(device.id, { unitId: t.b.id });
     expect(r).toMatchObject({ moved: true, leftGroups: [zone.id], device: { unitId: t.b.id, desiredVersion: 1 } });
-    expect(t.devices.areaPath(device.id)).toEqual(['46', '19774']);
+    expect(t.devices.areaPath(device.id)).toEqual(['VN', '46', '19774']);
     expect(t.published).toEqual([device.id]);
     expect(t.dropped).toEqual([device.id]);
   });

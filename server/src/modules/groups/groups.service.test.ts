@@ -1,21 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type OpenDatabase, openDatabase } from '../../db/db.js';
-import { createDevicesService } from '../devices/devices.service.js';
-import { createScopeQueries } from '../units/scope.js';
-import { createUnitsService } from '../units/units.service.js';
-import { createGroupsService } from './groups.service.js';
+import { provinceFixture } from '../../testing/province-fixture.js';
 
 /** A province with two communes, a receiver in each, on an in-memory SQLite with the real migrations. */
 function setup(database: OpenDatabase) {
-  const { db } = database;
-  const scopes = createScopeQueries(db);
-  const units = createUnitsService({ db, scopes });
-  const devices = createDevicesService({ db, units, scopes });
-  const groups = createGroupsService({ db, scopes });
-  const vn = units.create({ code: 'VN', name: 'Việt Nam', level: 'national' });
-  const province = units.create({ code: '46', name: 'Huế', level: 'province', parentId: vn.id });
-  const a = units.create({ code: '19753', name: 'Xã A', level: 'commune', parentId: province.id });
-  const b = units.create({ code: '19774', name: 'Xã B', level: 'commune', parentId: province.id });
+  const { db, devices, groups, province, a, b } = provinceFixture(database);
   const inA = devices.register({ unitId: a.id, name: 'Loa A' }).device.id;
   const inB = devices.register({ unitId: b.id, name: 'Loa B' }).device.id;
   return { db, devices, groups, province, a, b, inA, inB };
