@@ -195,6 +195,11 @@ export function createNationalService(deps: { db: Db; media: MediaService; clock
             .from(nationalReceivers)
             .where(eq(nationalReceivers.provinceId, p.id))
             .get();
+          const logs = db
+            .select({ n: sql<number>`count(*)` })
+            .from(nationalPlayLogs)
+            .where(eq(nationalPlayLogs.provinceId, p.id))
+            .get();
           const plays = db
             .select({ n: sql<number>`count(*)` })
             .from(nationalPlayLogs)
@@ -222,6 +227,7 @@ export function createNationalService(deps: { db: Db; media: MediaService; clock
             receiversTotal: r?.total ?? 0,
             lastContactAt: p.lastContactAt,
             playsToday: plays?.n ?? 0,
+            playLogs: logs?.n ?? 0,
             stations,
           };
         });

@@ -27,7 +27,12 @@ export interface StationInfo extends Station {
 /** The station this server reports as: the configured unit, else the first province-level unit. */
 export function resolveStation(
   unitsService: UnitsService,
-  cfg: { unitCode?: string | undefined; stationId?: string | undefined; stationName?: string | undefined },
+  cfg: {
+    unitCode?: string | undefined;
+    stationId?: string | undefined;
+    stationName?: string | undefined;
+    provinceCode?: string | undefined;
+  },
 ): StationInfo {
   const unit = cfg.unitCode
     ? unitsService.byCode(cfg.unitCode)
@@ -39,7 +44,7 @@ export function resolveStation(
     level: unit.level,
     stationId: cfg.stationId ?? unit.code,
     stationName: cfg.stationName ?? unit.name,
-    provinceCode: unit.code,
+    provinceCode: cfg.provinceCode ?? unit.code,
   };
 }
 
