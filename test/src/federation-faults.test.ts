@@ -68,37 +68,53 @@ describe('the uplink against a national endpoint that hangs or fails', () => {
   });
   const status = async () => (await province.api<UplinkStatus>('GET', '/api/uplink/status')).body;
 
-  it('keeps answering while the national side hangs, gives up each call at its deadline and retries', async () => {
-    await vi.waitFor(async () => {
-      const s = await status();
-      expect(s.consecutiveFailures).toBeGreaterThanOrEqual(2);
-      expect(s.lastError?.message).toMatch(/timeout|abort/i);
-      expect(s.backlog.status).toBe(1);
-    }, WAIT);
-    const t0 = performance.now();
-    const [health, devices] = await Promise.all([province.api('GET', '/health'), province.api('GET', '/api/v1/devices')]);
-    expect(health.status).toBe(200);
-    expect(devices.status).toBe(200);
-    expect(performance.now() - t0).toBeLessThan(2_000);
-  }, LONG);
+  it(
+    'keeps answering while the national side hangs, gives up each call at its deadline and retries',
+    async () => {
+      await vi.waitFor(async () => {
+        const s = await status();
+        expect(s.consecutiveFailures).toBeGreaterThanOrEqual(2);
+        expect(s.lastError?.message).toMatch(/timeout|abort/i);
+        expect(s.backlog.status).toBe(1);
+      }, WAIT);
+      const t0 = performance.now();
+      const [health, devices] = await Promise.all([
+        province.api('GET', '/health'),
+        province.api('GET', '/api/v1/devices'),
+      ]);
+      expect(health.status).toBe(200);
+      expect(devices.status).toBe(200);
+      expect(performance.now() - t0).toBeLessThan(2_000);
+    },
+    LONG,
+  );
 
-  it('keeps rows queued on 500 and delivers them once the national side recovers', async () => {
-    fake.setMode('error');
-    await vi.waitFor(async () => expect((await status()).lastError?.message).toMatch(/HTTP 500/), WAIT);
-    expect(fake.accepted).toHaveLength(0);
-    expect((await status()).backlog.status).toBe(1);
+  it(
+    'keeps rows queued on 500 and delivers them once the national side recovers',
+    async () => {
+      fake.setMode('error');
+      await vi.waitFor(async () => expect((await status()).lastError?.message).toMatch(/HTTP 500/), WAIT);
+      expect(fake.accepted).toHaveLength(0);
+      expect((await status()).backlog.status).toBe(1);
 
-    fake.setMode('ok');
-    await vi.waitFor(async () => {
-      const s = await status();
-      expect(s.consecutiveFailures).toBe(0);
-      expect(s.backlog).toEqual({ status: 0, playlog: 0, schedule: 0 });
-    }, WAIT);
-    const statusBatch = fake.accepted.find((a) => a.url === '/api/national/v1/status');
-    expect(statusBatch?.body.DanhSach).toEqual([
-      expect.objectContaining({ CumLoaID: deviceId, DichID: '19753', TrangThaiHoatDong: 0, TenThietBi: 'Cụm loa thôn 1' }),
-    ]);
-  }, LONG);
+      fake.setMode('ok');
+      await vi.waitFor(async () => {
+        const s = await status();
+        expect(s.consecutiveFailures).toBe(0);
+        expect(s.backlog).toEqual({ status: 0, playlog: 0, schedule: 0 });
+      }, WAIT);
+      const statusBatch = fake.accepted.find((a) => a.url === '/api/national/v1/status');
+      expect(statusBatch?.body.DanhSach).toEqual([
+        expect.objectContaining({
+          CumLoaID: deviceId,
+          DichID: '19753',
+          TrangThaiHoatDong: 0,
+          TenThietBi: 'Cụm loa thôn 1',
+        }),
+      ]);
+    },
+    LONG,
+  );
 });
 
 describe('the national receiver refuses bad input and floods', () => {
@@ -146,33 +162,50 @@ describe('the national receiver refuses bad input and floods', () => {
   beforeAll(async () => {
     national = await startTestServer({ NGUON_NATIONAL_ENABLED: 'true', NGUON_NATIONAL_RATE_PER_MIN: '8' });
     for (const code of ['01', '79']) {
-      const res = await national.api<{ token: string }>('POST', '/api/national/provinces', { code, name: `Tỉnh ${code}` });
+      const res = await national.api<{ token: string }>('POST', '/api/national/provinces', {
+        code,
+        name: `Tỉnh ${code}`,
+      });
       tokens[code] = res.body.token;
     }
   }, LONG);
   afterAll(async () => national?.close());
 
-  it('refuses nonsense with the reason, a foreign province code, and stores a resent log once', async () => {
-    const bad = await post('playlogs', batch([{ ...log('a'), SuKien: 'exploded', AmLuong: 400 }]), tokens['01']!);
-    expect(bad.status).toBe(400);
-    expect(JSON.stringify(bad.body)).toMatch(/SuKien/);
-    expect(JSON.stringify(bad.body)).toMatch(/AmLuong/);
-    const foreign = await post('playlogs', batch([log('a')], { MaTinh: '79' }), tokens['01']!);
-    expect(foreign.status).toBe(403);
+  it(
+    'refuses nonsense with the reason, a foreign province code, and stores a resent log once',
+    async () => {
+      const bad = await post('playlogs', batch([{ ...log('a'), SuKien: 'exploded', AmLuong: 400 }]), tokens['01']!);
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toMatch(/SuKien/);
+      expect(JSON.stringify(bad.body)).toMatch(/AmLuong/);
+      const foreign = await post('playlogs', batch([log('a')], { MaTinh: '79' }), tokens['01']!);
+      expect(foreign.status).toBe(403);
 
-    expect((await post('playlogs', batch([log('a'), log('b')]), tokens['01']!)).body).toEqual({ DaNhan: 2, TrungLap: 0 });
-    expect((await post('playlogs', batch([log('b'), log('c')]), tokens['01']!)).body).toEqual({ DaNhan: 1, TrungLap: 1 });
-    const o = await national.api<{ provinces: Array<{ code: string; playLogs: number; playsToday: number }> }>(
-      'GET',
-      '/api/national/overview',
-    );
-    expect(o.body.provinces.find((p) => p.code === '01')).toMatchObject({ playLogs: 3, playsToday: 3 });
-  }, LONG);
+      expect((await post('playlogs', batch([log('a'), log('b')]), tokens['01']!)).body).toEqual({
+        DaNhan: 2,
+        TrungLap: 0,
+      });
+      expect((await post('playlogs', batch([log('b'), log('c')]), tokens['01']!)).body).toEqual({
+        DaNhan: 1,
+        TrungLap: 1,
+      });
+      const o = await national.api<{ provinces: Array<{ code: string; playLogs: number; playsToday: number }> }>(
+        'GET',
+        '/api/national/overview',
+      );
+      expect(o.body.provinces.find((p) => p.code === '01')).toMatchObject({ playLogs: 3, playsToday: 3 });
+    },
+    LONG,
+  );
 
-  it('rate-limits a flood from one province without touching the others', async () => {
-    const codes: number[] = [];
-    for (let i = 0; i < 12; i++) codes.push((await post('playlogs', batch([log(`f${i}`)]), tokens['01']!)).status);
-    expect(codes).toContain(429);
-    expect((await post('playlogs', batch([log('other')]), tokens['79']!)).status).toBe(200);
-  }, LONG);
+  it(
+    'rate-limits a flood from one province without touching the others',
+    async () => {
+      const codes: number[] = [];
+      for (let i = 0; i < 12; i++) codes.push((await post('playlogs', batch([log(`f${i}`)]), tokens['01']!)).status);
+      expect(codes).toContain(429);
+      expect((await post('playlogs', batch([log('other')]), tokens['79']!)).status).toBe(200);
+    },
+    LONG,
+  );
 });

@@ -65,7 +65,10 @@ describe('federation: two provinces report to one national server', () => {
     tone = await makeTone({ seconds: 1, format: 'wav' });
     // Its own folder, which close() leaves in place: the national server is restarted on it below.
     await mkdir(path.join(dataDir, 'national'));
-    national = await startTestServer({ NGUON_NATIONAL_ENABLED: 'true', NGUON_DATA_DIR: path.join(dataDir, 'national') });
+    national = await startTestServer({
+      NGUON_NATIONAL_ENABLED: 'true',
+      NGUON_DATA_DIR: path.join(dataDir, 'national'),
+    });
     const tokens: Record<string, string> = {};
     for (const [code, name] of [
       ['46', 'Thành phố Huế'],
@@ -113,115 +116,134 @@ describe('federation: two provinces report to one national server', () => {
     await removeTestAudio();
   });
 
-  it('shows both provinces with their receivers online and their plays counted', async () => {
-    const { hue, dng } = provinces;
-    await vi.waitFor(async () => {
-      const o = await overview();
-      expect(o['46']).toMatchObject({ receiversOnline: 2, receiversTotal: 2, stations: [{ id: 'ST-46' }] });
-      expect(o['48']).toMatchObject({ receiversOnline: 3, receiversTotal: 3, stations: [{ id: 'ST-48' }] });
-    }, WAIT);
-    await playEverywhere(hue.server, hue.ids);
-    await playEverywhere(dng.server, dng.ids.slice(0, 1));
-    // Each play logs started + finished on its receiver; the national side holds exactly those.
-    await vi.waitFor(async () => {
-      expect(await logCount(hue.server, hue.ids)).toBe(4);
-      expect(await logCount(dng.server, dng.ids)).toBe(2);
-      const o = await overview();
-      expect(o['46']).toMatchObject({ playsToday: 2, playLogs: 4 });
-      expect(o['48']).toMatchObject({ playsToday: 1, playLogs: 2 });
-    }, WAIT);
-    expect((await uplink(hue.server)).backlog.playlog).toBe(0);
-  }, LONG);
+  it(
+    'shows both provinces with their receivers online and their plays counted',
+    async () => {
+      const { hue, dng } = provinces;
+      await vi.waitFor(async () => {
+        const o = await overview();
+        expect(o['46']).toMatchObject({ receiversOnline: 2, receiversTotal: 2, stations: [{ id: 'ST-46' }] });
+        expect(o['48']).toMatchObject({ receiversOnline: 3, receiversTotal: 3, stations: [{ id: 'ST-48' }] });
+      }, WAIT);
+      await playEverywhere(hue.server, hue.ids);
+      await playEverywhere(dng.server, dng.ids.slice(0, 1));
+      // Each play logs started + finished on its receiver; the national side holds exactly those.
+      await vi.waitFor(async () => {
+        expect(await logCount(hue.server, hue.ids)).toBe(4);
+        expect(await logCount(dng.server, dng.ids)).toBe(2);
+        const o = await overview();
+        expect(o['46']).toMatchObject({ playsToday: 2, playLogs: 4 });
+        expect(o['48']).toMatchObject({ playsToday: 1, playLogs: 2 });
+      }, WAIT);
+      expect((await uplink(hue.server)).backlog.playlog).toBe(0);
+    },
+    LONG,
+  );
 
-  it('loses and doubles nothing while the national server is down', async () => {
-    const { hue } = provinces;
-    const env = { ...sameAddressEnv(national), NGUON_NATIONAL_ENABLED: 'true' };
-    await national.close();
-    await playEverywhere(hue.server, hue.ids);
-    await vi.waitFor(async () => {
-      expect(await logCount(hue.server, hue.ids)).toBe(8);
-      const s = await uplink(hue.server);
-      expect(s.consecutiveFailures).toBeGreaterThan(0);
-      expect(s.lastError?.message).toBeTruthy();
-      expect(s.backlog.playlog).toBe(4);
-    }, WAIT);
-    // Statuses coalesce: at most one pending per receiver however long the outage lasts.
-    expect((await uplink(hue.server)).backlog.status).toBeLessThanOrEqual(2);
+  it(
+    'loses and doubles nothing while the national server is down',
+    async () => {
+      const { hue } = provinces;
+      const env = { ...sameAddressEnv(national), NGUON_NATIONAL_ENABLED: 'true' };
+      await national.close();
+      await playEverywhere(hue.server, hue.ids);
+      await vi.waitFor(async () => {
+        expect(await logCount(hue.server, hue.ids)).toBe(8);
+        const s = await uplink(hue.server);
+        expect(s.consecutiveFailures).toBeGreaterThan(0);
+        expect(s.lastError?.message).toBeTruthy();
+        expect(s.backlog.playlog).toBe(4);
+      }, WAIT);
+      // Statuses coalesce: at most one pending per receiver however long the outage lasts.
+      expect((await uplink(hue.server)).backlog.status).toBeLessThanOrEqual(2);
 
-    national = await startTestServer(env);
-    await vi.waitFor(async () => {
-      const o = await overview();
-      expect(o['46']).toMatchObject({ playsToday: 4, playLogs: 8, receiversOnline: 2 });
-      expect(o['48']).toMatchObject({ playsToday: 1, playLogs: 2, receiversOnline: 3 });
-      const s = await uplink(hue.server);
-      expect(s.backlog).toEqual({ status: expect.any(Number), playlog: 0, schedule: 0 });
-      expect(s.consecutiveFailures).toBe(0);
-    }, WAIT);
-    // Each log was marked sent once: a batch whose answer was lost is resent, never counted twice.
-    expect((await uplink(hue.server)).sent.playlog).toBe(8);
-    // A province token is the only way in, and a batch with nonsense is refused with its reason.
-    const bad = await fetch(`${national.baseUrl}/api/national/v1/playlogs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-token' },
-      body: '{}',
-    });
-    expect(bad.status).toBe(401);
-  }, LONG);
+      national = await startTestServer(env);
+      await vi.waitFor(async () => {
+        const o = await overview();
+        expect(o['46']).toMatchObject({ playsToday: 4, playLogs: 8, receiversOnline: 2 });
+        expect(o['48']).toMatchObject({ playsToday: 1, playLogs: 2, receiversOnline: 3 });
+        const s = await uplink(hue.server);
+        expect(s.backlog).toEqual({ status: expect.any(Number), playlog: 0, schedule: 0 });
+        expect(s.consecutiveFailures).toBe(0);
+      }, WAIT);
+      // Each log was marked sent once: a batch whose answer was lost is resent, never counted twice.
+      expect((await uplink(hue.server)).sent.playlog).toBe(8);
+      // A province token is the only way in, and a batch with nonsense is refused with its reason.
+      const bad = await fetch(`${national.baseUrl}/api/national/v1/playlogs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-token' },
+        body: '{}',
+      });
+      expect(bad.status).toBe(401);
+    },
+    LONG,
+  );
 
-  it('sends a national bulletin down to one province, scheduled there with national origin', async () => {
-    const { hue, dng } = provinces;
-    const up = await uploadFile(national, tone, 'trung-uong.wav');
-    expect(up.status).toBe(201);
-    const at = new Date(Date.now() + 3 * 3_600_000).toISOString();
-    const pub = await national.api<{ id: string }>('POST', '/api/national/v1/bulletins', {
-      MucDoUuTien: 2,
-      TieuDe: 'Thông báo của trung ương',
-      NoiDungTomTat: 'Phòng chống bão',
-      LichPhat: { ThoiDiemBatDau: at },
-      Sha256: (up.body as { sha256: string }).sha256,
-      DanhSachTinh: [{ MaTinh: '46', DanhSachDiaBan: ['19753'] }],
-    });
-    expect(pub.status).toBe(201);
+  it(
+    'sends a national bulletin down to one province, scheduled there with national origin',
+    async () => {
+      const { hue, dng } = provinces;
+      const up = await uploadFile(national, tone, 'trung-uong.wav');
+      expect(up.status).toBe(201);
+      const at = new Date(Date.now() + 3 * 3_600_000).toISOString();
+      const pub = await national.api<{ id: string }>('POST', '/api/national/v1/bulletins', {
+        MucDoUuTien: 2,
+        TieuDe: 'Thông báo của trung ương',
+        NoiDungTomTat: 'Phòng chống bão',
+        LichPhat: { ThoiDiemBatDau: at },
+        Sha256: (up.body as { sha256: string }).sha256,
+        DanhSachTinh: [{ MaTinh: '46', DanhSachDiaBan: ['19753'] }],
+      });
+      expect(pub.status).toBe(201);
 
-    interface Sched {
-      id: number;
-      unitId: number;
-      title: string;
-      bulletinId: number;
-      targets: unknown[];
-    }
-    const mine = async (s: TestServer) =>
-      (await s.api<{ schedules: Sched[] }>('GET', '/api/v1/schedules')).body.schedules.filter(
-        (x) => x.title === 'Thông báo của trung ương',
-      );
-    const schedule = await vi.waitFor(async () => {
-      const found = await mine(hue.server);
-      expect(found).toHaveLength(1);
-      return found[0]!;
-    }, WAIT);
-    const vn = hue.server.running.services.units.byCode('VN')!;
-    expect(vn.level).toBe('national');
-    expect(schedule).toMatchObject({ unitId: vn.id, targets: [{ unit: '19753' }] });
-    const bulletin = await hue.server.api<{ bulletin: { current: Record<string, unknown> } }>(
-      'GET',
-      `/api/v1/bulletins/${schedule.bulletinId}`,
-    );
-    expect(bulletin.body.bulletin.current).toMatchObject({ priority: 2, state: 'approved', summary: 'Phòng chống bão' });
-    // On the receivers' programme, from the national origin.
-    await vi.waitFor(async () => {
-      const pl = await hue.server.api<{ items: Array<{ title: string }> }>(
+      interface Sched {
+        id: number;
+        unitId: number;
+        title: string;
+        bulletinId: number;
+        targets: unknown[];
+      }
+      const mine = async (s: TestServer) =>
+        (await s.api<{ schedules: Sched[] }>('GET', '/api/v1/schedules')).body.schedules.filter(
+          (x) => x.title === 'Thông báo của trung ương',
+        );
+      const schedule = await vi.waitFor(async () => {
+        const found = await mine(hue.server);
+        expect(found).toHaveLength(1);
+        return found[0]!;
+      }, WAIT);
+      const vn = hue.server.running.services.units.byCode('VN')!;
+      expect(vn.level).toBe('national');
+      expect(schedule).toMatchObject({ unitId: vn.id, targets: [{ unit: '19753' }] });
+      const bulletin = await hue.server.api<{ bulletin: { current: Record<string, unknown> } }>(
         'GET',
-        `/api/v1/devices/${hue.ids[0]}/playlist`,
+        `/api/v1/bulletins/${schedule.bulletinId}`,
       );
-      expect(JSON.stringify(pl.body)).toContain('Thông báo của trung ương');
-    }, WAIT);
+      expect(bulletin.body.bulletin.current).toMatchObject({
+        priority: 2,
+        state: 'approved',
+        summary: 'Phòng chống bão',
+      });
+      // On the receivers' programme, from the national origin.
+      await vi.waitFor(async () => {
+        const pl = await hue.server.api<{ items: Array<{ title: string }> }>(
+          'GET',
+          `/api/v1/devices/${hue.ids[0]}/playlist`,
+        );
+        expect(JSON.stringify(pl.body)).toContain('Thông báo của trung ương');
+      }, WAIT);
 
-    // Several more rounds pass: still one schedule (idempotent by national id), and none in the other province.
-    const before = (await uplink(hue.server)).lastSuccessAt ?? 0;
-    await vi.waitFor(async () => expect((await uplink(hue.server)).lastSuccessAt).toBeGreaterThan(before + 1000), WAIT);
-    expect(await mine(hue.server)).toHaveLength(1);
-    expect((await uplink(hue.server)).nationalBulletins).toMatchObject({ scheduled: 1, failed: [] });
-    expect(await mine(dng.server)).toHaveLength(0);
-    expect((await uplink(dng.server)).nationalBulletins).toMatchObject({ scheduled: 0 });
-  }, LONG);
+      // Several more rounds pass: still one schedule (idempotent by national id), and none in the other province.
+      const before = (await uplink(hue.server)).lastSuccessAt ?? 0;
+      await vi.waitFor(
+        async () => expect((await uplink(hue.server)).lastSuccessAt).toBeGreaterThan(before + 1000),
+        WAIT,
+      );
+      expect(await mine(hue.server)).toHaveLength(1);
+      expect((await uplink(hue.server)).nationalBulletins).toMatchObject({ scheduled: 1, failed: [] });
+      expect(await mine(dng.server)).toHaveLength(0);
+      expect((await uplink(dng.server)).nationalBulletins).toMatchObject({ scheduled: 0 });
+    },
+    LONG,
+  );
 });
