@@ -18,6 +18,7 @@ interface ProvinceView {
   lastContactAt: number | null;
   playsToday: number;
   playLogs: number;
+  schedules: number;
   stations: Array<{ id: string; name: string }>;
 }
 interface UplinkStatus {
@@ -233,16 +234,45 @@ describe('federation: two provinces report to one national server', () => {
         expect(JSON.stringify(pl.body)).toContain('Thông báo của trung ương');
       }, WAIT);
 
-      // Several more rounds pass: still one schedule (idempotent by national id), and none in the other province.
+      // The national-origin schedule is reported back up like any other.
+      await vi.waitFor(async () => expect((await overview())['46']?.schedules).toBe(1), WAIT);
+
+      // Pulled again from the start (a lost cursor): still one bulletin and one schedule (idempotent by id).
+      hue.server.running.services.uplink.outbox.setState('bulletinSeq', '0');
       const before = (await uplink(hue.server)).lastSuccessAt ?? 0;
       await vi.waitFor(
         async () => expect((await uplink(hue.server)).lastSuccessAt).toBeGreaterThan(before + 1000),
         WAIT,
       );
       expect(await mine(hue.server)).toHaveLength(1);
+      const all = await hue.server.api<{ bulletins: Array<{ current: { title: string } }> }>(
+        'GET',
+        '/api/v1/bulletins',
+      );
+      expect(all.body.bulletins.filter((b) => b.current.title === 'Thông báo của trung ương')).toHaveLength(1);
       expect((await uplink(hue.server)).nationalBulletins).toMatchObject({ scheduled: 1, failed: [] });
+      // None in the other province.
       expect(await mine(dng.server)).toHaveLength(0);
       expect((await uplink(dng.server)).nationalBulletins).toMatchObject({ scheduled: 0 });
+
+      // A bulletin for a unit the province does not have is refused there with the reason; the queue moves on.
+      const wrong = await national.api('POST', '/api/national/v1/bulletins', {
+        MucDoUuTien: 3,
+        TieuDe: 'Sai địa bàn',
+        LichPhat: { ThoiDiemBatDau: at },
+        Sha256: (up.body as { sha256: string }).sha256,
+        DanhSachTinh: [{ MaTinh: '48', DanhSachDiaBan: ['99999'] }],
+      });
+      expect(wrong.status).toBe(201);
+      await vi.waitFor(async () => {
+        const s = await uplink(dng.server);
+        expect(s.nationalBulletins).toMatchObject({
+          scheduled: 0,
+          failed: [{ error: expect.stringMatching(/99999/) }],
+        });
+        expect(s.consecutiveFailures).toBe(0);
+      }, WAIT);
+      expect(await mine(dng.server)).toHaveLength(0);
     },
     LONG,
   );

@@ -195,6 +195,11 @@ export function createNationalService(deps: { db: Db; media: MediaService; clock
             .from(nationalReceivers)
             .where(eq(nationalReceivers.provinceId, p.id))
             .get();
+          const scheduleCount = db
+            .select({ n: sql<number>`count(*)` })
+            .from(nationalSchedules)
+            .where(eq(nationalSchedules.provinceId, p.id))
+            .get();
           const logs = db
             .select({ n: sql<number>`count(*)` })
             .from(nationalPlayLogs)
@@ -228,6 +233,7 @@ export function createNationalService(deps: { db: Db; media: MediaService; clock
             lastContactAt: p.lastContactAt,
             playsToday: plays?.n ?? 0,
             playLogs: logs?.n ?? 0,
+            schedules: scheduleCount?.n ?? 0,
             stations,
           };
         });
