@@ -39,7 +39,10 @@ interface UplinkStatus {
 describe('federation: two provinces report to one national server', () => {
   let national: TestServer;
   let dataDir: string;
-  const provinces: Record<'hue' | 'dng', { server: TestServer; fleet: Fleet; ids: string[] }> = {} as never;
+  const provinces: Record<
+    'hue' | 'dng',
+    { server: TestServer; fleet: Fleet; ids: string[]; env: Record<string, string> }
+  > = {} as never;
   const fleets: Fleet[] = [];
   let tone = '';
 
@@ -80,7 +83,9 @@ describe('federation: two provinces report to one national server', () => {
       tokens[code] = res.body.token;
     }
     const start = async (key: 'hue' | 'dng', code: string, receivers: number) => {
-      const server = await startTestServer({
+      await mkdir(path.join(dataDir, `${key}-server`));
+      const env = {
+        NGUON_DATA_DIR: path.join(dataDir, `${key}-server`),
         NGUON_UPLINK_URL: `${national.baseUrl}/api/national`,
         NGUON_UPLINK_TOKEN: tokens[code]!,
         NGUON_UPLINK_STATION_ID: `ST-${code}`,
@@ -88,7 +93,8 @@ describe('federation: two provinces report to one national server', () => {
         NGUON_UPLINK_PROVINCE_CODE: code,
         NGUON_UPLINK_INTERVAL_S: '0.5',
         NGUON_UPLINK_TIMEOUT_S: '3',
-      });
+      };
+      const server = await startTestServer(env);
       const unit = server.running.services.units.byCode('19753')!;
       const devices: FleetDevice[] = Array.from({ length: receivers }, (_, i) => {
         const r = server.running.services.devices.register({ unitId: unit.id, name: `Cụm loa ${code}-${i}` });
@@ -103,7 +109,7 @@ describe('federation: two provinces report to one national server', () => {
       });
       fleets.push(fleet);
       await fleet.start();
-      provinces[key] = { server, fleet, ids: devices.map((d) => d.deviceId) };
+      provinces[key] = { server, fleet, ids: devices.map((d) => d.deviceId), env };
     };
     await start('hue', '46', 2);
     await start('dng', '48', 3);
@@ -157,6 +163,11 @@ describe('federation: two provinces report to one national server', () => {
       }, WAIT);
       // Statuses coalesce: at most one pending per receiver however long the outage lasts.
       expect((await uplink(hue.server)).backlog.status).toBeLessThanOrEqual(2);
+      // The province restarts too, with its backlog on disk.
+      const hueEnv = { ...hue.env, ...sameAddressEnv(hue.server) };
+      await hue.server.close();
+      hue.server = await startTestServer(hueEnv);
+      expect((await uplink(hue.server)).backlog.playlog).toBe(4);
 
       national = await startTestServer(env);
       await vi.waitFor(async () => {
@@ -167,8 +178,8 @@ describe('federation: two provinces report to one national server', () => {
         expect(s.backlog).toEqual({ status: expect.any(Number), playlog: 0, schedule: 0 });
         expect(s.consecutiveFailures).toBe(0);
       }, WAIT);
-      // Each log was marked sent once: a batch whose answer was lost is resent, never counted twice.
-      expect((await uplink(hue.server)).sent.playlog).toBe(8);
+      // Since the province restarted, it marked sent exactly the 4 logs of the outage: none twice.
+      expect((await uplink(hue.server)).sent.playlog).toBe(4);
       // A province token is the only way in, and a batch with nonsense is refused with its reason.
       const bad = await fetch(`${national.baseUrl}/api/national/v1/playlogs`, {
         method: 'POST',
