@@ -131,9 +131,8 @@ export function createUplinkSender(deps: {
     state.lastAttemptAt = clock();
     try {
       collector.snapshotStatuses();
-      while (collector.queuePlayLogs() > 0) {
-        /* drain the cursor in chunks */
-      }
+      // In chunks, a bounded number per round, so a long history never holds the event loop for long.
+      for (let i = 0; i < 10 && collector.queuePlayLogs() > 0; i++);
       collector.snapshotSchedules();
       for (const kind of OUTBOX_KINDS) await sendKind(kind);
       await deps.pullBulletins(deps.client, stopping.signal);
