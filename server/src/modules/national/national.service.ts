@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { formatVn, vnDateStart } from '@nguon/schemas';
-import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/db.js';
 import {
@@ -22,11 +21,10 @@ import {
   type ScheduleBatchSchema,
   type StatusBatch,
 } from '../uplink/vocabulary.js';
+import { nationalOverview } from './national-overview.js';
 
 export type Province = typeof nationalProvinces.$inferSelect;
 const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
-/** A receiver the province has not reported for this long counts as offline in the national view. */
-export const STALE_MS = 5 * 60_000;
 
 export const ProvinceInputSchema = z.object({
   code: z
@@ -177,67 +175,7 @@ export function createNationalService(deps: { db: Db; media: MediaService; clock
       return { DaNhan: b.DanhSach.length, TrungLap: 0 };
     },
 
-    /** Per province: receivers online/total, last contact, plays started today (Vietnam day), stations. */
-    overview() {
-      const now = clock();
-      const today = vnDateStart(formatVn(now).slice(0, 10));
-      return db
-        .select()
-        .from(nationalProvinces)
-        .orderBy(asc(nationalProvinces.code))
-        .all()
-        .map((p) => {
-          const r = db
-            .select({
-              total: sql<number>`count(*)`,
-              online: sql<number>`coalesce(sum(${nationalReceivers.operatingState} <> 0 AND ${nationalReceivers.receivedAt} > ${now - STALE_MS}), 0)`,
-            })
-            .from(nationalReceivers)
-            .where(eq(nationalReceivers.provinceId, p.id))
-            .get();
-          const scheduleCount = db
-            .select({ n: sql<number>`count(*)` })
-            .from(nationalSchedules)
-            .where(eq(nationalSchedules.provinceId, p.id))
-            .get();
-          const logs = db
-            .select({ n: sql<number>`count(*)` })
-            .from(nationalPlayLogs)
-            .where(eq(nationalPlayLogs.provinceId, p.id))
-            .get();
-          const plays = db
-            .select({ n: sql<number>`count(*)` })
-            .from(nationalPlayLogs)
-            .where(
-              and(
-                eq(nationalPlayLogs.provinceId, p.id),
-                eq(nationalPlayLogs.event, 'started'),
-                gte(nationalPlayLogs.startedAt, today),
-              ),
-            )
-            .get();
-          const stations = db
-            .select({
-              id: nationalStations.stationId,
-              name: nationalStations.name,
-              lastContactAt: nationalStations.lastContactAt,
-            })
-            .from(nationalStations)
-            .where(eq(nationalStations.provinceId, p.id))
-            .all();
-          return {
-            code: p.code,
-            name: p.name,
-            receiversOnline: r?.online ?? 0,
-            receiversTotal: r?.total ?? 0,
-            lastContactAt: p.lastContactAt,
-            playsToday: plays?.n ?? 0,
-            playLogs: logs?.n ?? 0,
-            schedules: scheduleCount?.n ?? 0,
-            stations,
-          };
-        });
-    },
+    overview: () => nationalOverview(db, clock()),
 
     async publish(input: z.infer<typeof PublishSchema>, createdBy: number | null) {
       const located = await deps.media.locate(input.Sha256);
