@@ -45,7 +45,7 @@ CREATE TABLE `national_receivers` (
 	`station_id` text NOT NULL,
 	`unit_code` text NOT NULL,
 	`operating_state` integer NOT NULL,
-	`reported_at` integer NOT NULL,
+	`reported_at` integer,
 	`received_at` integer NOT NULL,
 	`status` text NOT NULL,
 	PRIMARY KEY(`province_id`, `receiver_id`)

@@ -83,8 +83,8 @@ export const nationalReceivers = sqliteTable(
     unitCode: text('unit_code').notNull(),
     /** TrangThaiHoatDong: 0 offline, 1 ready, 2 playing. */
     operatingState: integer('operating_state').notNull(),
-    /** When the province last heard from the receiver (ThoiDiemCapNhat). */
-    reportedAt: integer('reported_at').notNull(),
+    /** When the province last heard from the receiver (ThoiDiemCapNhat); null: never. */
+    reportedAt: integer('reported_at'),
     receivedAt: integer('received_at').notNull(),
     status: text('status', { mode: 'json' }).notNull(),
   },

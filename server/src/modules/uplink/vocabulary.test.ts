@@ -93,7 +93,7 @@ describe('status ping (receiver → TrangThai…)', () => {
       AmLuong: 80,
       PhienBanUngDung: null,
       ThongTinThietBi: { CongSuat: null, NhietDo: null, DungLuongSuDung: null },
-      ThoiDiemCapNhat: new Date(0).toISOString(),
+      ThoiDiemCapNhat: null,
     });
     expect(StatusPingSchema.safeParse(never).success).toBe(true);
   });

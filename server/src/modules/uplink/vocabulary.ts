@@ -49,8 +49,8 @@ export const StatusPingSchema = z.object({
   ThoiDiemBatDau: Iso.nullable(),
   NoiDungPhat: z.string().max(500).nullable(),
   PhienBanUngDung: z.string().max(40).nullable(),
-  /** When the province last heard from the receiver. */
-  ThoiDiemCapNhat: Iso,
+  /** When the province last heard from the receiver; null: never. */
+  ThoiDiemCapNhat: Iso.nullable(),
 });
 export type StatusPing = z.infer<typeof StatusPingSchema>;
 
@@ -227,7 +227,7 @@ export function toStatusPing(station: Station, r: ReceiverFacts): StatusPing {
     ThoiDiemBatDau: iso(playing?.startedAt ?? (online ? r.status?.changedAt : null)),
     NoiDungPhat: playing?.title ?? null,
     PhienBanUngDung: r.status?.agentVersion ?? h?.agentVersion ?? null,
-    ThoiDiemCapNhat: iso(r.status?.lastSeenAt ?? 0)!,
+    ThoiDiemCapNhat: iso(r.status?.lastSeenAt),
   };
 }
 
@@ -358,7 +358,7 @@ export function fromStatusPing(p: StatusPing) {
     stationId: p.NguonID,
     unitCode: p.DichID,
     operatingState: p.TrangThaiHoatDong,
-    reportedAt: Date.parse(p.ThoiDiemCapNhat),
+    reportedAt: p.ThoiDiemCapNhat === null ? null : Date.parse(p.ThoiDiemCapNhat),
   };
 }
 
