@@ -18,6 +18,7 @@ function fakeNational() {
   let mode: 'hang' | 'error' | 'ok' = 'hang';
   const accepted: Array<{ url: string; body: { DanhSach: Array<Record<string, unknown>> } }> = [];
   const hanging: ServerResponse[] = [];
+  const gets: string[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     req.on('data', (d) => {
@@ -28,12 +29,17 @@ function fakeNational() {
       if (mode === 'error') return void res.writeHead(500).end('{"error":"boom"}');
       if (req.method === 'POST') accepted.push({ url: req.url ?? '', body: JSON.parse(raw) });
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(req.method === 'GET' ? '{"DanhSach":[]}' : '{"DaNhan":1,"TrungLap":0}');
+      if (req.method === 'GET') gets.push(req.url ?? '');
+      // A malformed national bulletin first: the province must refuse it with the reason and move on.
+      const bad = '{"DanhSach":[{"ThuTu":1,"BanTin":{"BanTinID":"tw-bad","MucDoUuTien":9}}]}';
+      const pull = req.url?.endsWith('since=0') ? bad : '{"DanhSach":[]}';
+      res.end(req.method === 'GET' ? pull : '{"DaNhan":1,"TrungLap":0}');
     });
   });
   return {
     server,
     accepted,
+    gets,
     setMode(m: typeof mode) {
       mode = m;
     },
@@ -103,6 +109,13 @@ describe('the uplink against a national endpoint that hangs or fails', () => {
         expect(s.consecutiveFailures).toBe(0);
         expect(s.backlog).toEqual({ status: 0, playlog: 0, schedule: 0 });
       }, WAIT);
+      await vi.waitFor(() => expect(fake.gets.at(-1)).toBe('/api/national/v1/bulletins?since=1'), WAIT);
+      const inbox = (await province.api<{ nationalBulletins: unknown }>('GET', '/api/uplink/status')).body;
+      expect(inbox.nationalBulletins).toMatchObject({
+        cursor: 1,
+        scheduled: 0,
+        failed: [{ id: 'tw-bad', error: expect.stringMatching(/MucDoUuTien/) }],
+      });
       const statusBatch = fake.accepted.find((a) => a.url === '/api/national/v1/status');
       expect(statusBatch?.body.DanhSach).toEqual([
         expect.objectContaining({

@@ -18,7 +18,12 @@ import type { UnitsService } from '../units/units.service.js';
 import type { StationInfo } from './collect.js';
 import type { Outbox } from './outbox.js';
 import { type UplinkClient, UplinkHttpError } from './sender.js';
-import { BulletinPullSchema, fromNationalBulletin, type NationalBulletin } from './vocabulary.js';
+import {
+  BulletinPullSchema,
+  fromNationalBulletin,
+  type NationalBulletin,
+  NationalBulletinSchema,
+} from './vocabulary.js';
 
 /** A refusal that retrying cannot fix (bad target, wrong audio): recorded as failed, the queue moves on. */
 function isPermanent(err: unknown): boolean {
@@ -153,17 +158,6 @@ export function createNationalInbox(deps: {
     if (known && known.state !== 'received') return;
     const station = deps.station();
     const unit = nationalUnit();
-    const audit = (outcome: string, details: Record<string, unknown>) =>
-      deps.audit.record({
-        at: clock(),
-        actorName: 'national-link',
-        action: 'national.bulletin.receive',
-        targetType: 'bulletin',
-        targetId: m.BanTinID,
-        targetUnitId: station.unitId,
-        outcome,
-        details,
-      });
     try {
       const targets = targetsOf(m, station);
       const bulletinId = known?.bulletinId ?? storeBulletin(m, unit.id, await fetchAudio(client, m, unit.id, signal));
@@ -172,18 +166,36 @@ export function createNationalInbox(deps: {
         .set({ state: 'scheduled', scheduleId })
         .where(eq(uplinkNationalBulletins.nationalId, m.BanTinID))
         .run();
-      audit('ok', { bulletinId, scheduleId, priority: m.MucDoUuTien });
+      audit(m.BanTinID, 'ok', { bulletinId, scheduleId, priority: m.MucDoUuTien });
       log.info({ nationalId: m.BanTinID, bulletinId, scheduleId }, 'national bulletin scheduled');
     } catch (err) {
       if (!isPermanent(err)) throw err;
-      const error = err instanceof Error ? err.message : String(err);
-      db.insert(uplinkNationalBulletins)
-        .values({ nationalId: m.BanTinID, state: 'failed', error, payload: m, receivedAt: clock() })
-        .onConflictDoUpdate({ target: uplinkNationalBulletins.nationalId, set: { state: 'failed', error } })
-        .run();
-      audit('failed', { error });
-      log.warn({ nationalId: m.BanTinID, error }, 'national bulletin refused');
+      refuse(m.BanTinID, m, err instanceof Error ? err.message : String(err));
     }
+  }
+
+  /** Each reception is audited, the system acting for the national level (no HTTP request carries it). */
+  function audit(nationalId: string, outcome: string, details: Record<string, unknown>) {
+    deps.audit.record({
+      at: clock(),
+      actorName: 'national-link',
+      action: 'national.bulletin.receive',
+      targetType: 'bulletin',
+      targetId: nationalId,
+      targetUnitId: deps.station().unitId,
+      outcome,
+      details,
+    });
+  }
+
+  /** A permanent refusal: recorded with its reason (shown in the uplink status) and audited. */
+  function refuse(nationalId: string, payload: unknown, error: string) {
+    db.insert(uplinkNationalBulletins)
+      .values({ nationalId, state: 'failed', error, payload: payload ?? null, receivedAt: clock() })
+      .onConflictDoUpdate({ target: uplinkNationalBulletins.nationalId, set: { state: 'failed', error } })
+      .run();
+    audit(nationalId, 'failed', { error });
+    log.warn({ nationalId, error }, 'national bulletin refused');
   }
 
   return {
@@ -192,7 +204,13 @@ export function createNationalInbox(deps: {
       const since = Number(deps.outbox.getState('bulletinSeq') ?? 0);
       const res = BulletinPullSchema.parse(await client.get(`/v1/bulletins?since=${since}`, signal));
       for (const item of res.DanhSach) {
-        await receive(client, item.BanTin, signal);
+        const m = NationalBulletinSchema.safeParse(item.BanTin);
+        if (m.success) await receive(client, m.data, signal);
+        else {
+          const id = (item.BanTin as { BanTinID?: unknown } | null)?.BanTinID;
+          const reason = m.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+          refuse(typeof id === 'string' && id ? id : `ThuTu-${item.ThuTu}`, item.BanTin, reason);
+        }
         deps.outbox.setState('bulletinSeq', String(item.ThuTu));
       }
     },

@@ -157,8 +157,9 @@ export const NationalBulletinSchema = z.object({
   DanhSachThietBi: z.array(Id).max(1000).default([]),
 });
 export type NationalBulletin = z.infer<typeof NationalBulletinSchema>;
+/** Each BanTin is checked on its own (NationalBulletinSchema), so one bad message cannot block the queue. */
 export const BulletinPullSchema = z.object({
-  DanhSach: z.array(z.object({ ThuTu: z.number().int().positive(), BanTin: NationalBulletinSchema })),
+  DanhSach: z.array(z.object({ ThuTu: z.number().int().positive(), BanTin: z.unknown() })).max(100),
 });
 
 // ---------------------------------------------------------------- ours → wire
