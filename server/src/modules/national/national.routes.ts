@@ -52,25 +52,26 @@ export const nationalRoutes: FastifyPluginAsync<{
   const provinceRoute = { access: { public: true as const }, rateLimit };
   const nationalAdmin = { permission: 'national.manage' as const, unit: () => null };
 
-  for (const [path, schema, ingest] of [
-    ['status', StatusBatchSchema, national.ingestStatus],
-    ['playlogs', PlayLogBatchSchema, national.ingestPlayLogs],
-    ['schedules', ScheduleBatchSchema, national.ingestSchedules],
-  ] as const) {
+  /** One upward route: a batch in the national vocabulary, stored by the given ingest. */
+  function ingestRoute<S extends z.ZodType<{ DanhSach: unknown[] }>>(
+    path: string,
+    schema: S,
+    ingest: (p: Province, batch: z.infer<S>) => { DaNhan: number; TrungLap: number },
+  ) {
     app.post(
       `/api/national/v1/${path}`,
       { config: provinceRoute, onRequest: provinceAuth, schema: { body: schema } },
       async (request) => {
-        // biome-ignore lint/suspicious/noExplicitAny: the tuple pairs each schema with its own ingest
-        const reply = (ingest as (p: Province, b: any) => { DaNhan: number; TrungLap: number })(
-          request.province!,
-          request.body,
-        );
-        request.audit.details = { items: request.body.DanhSach.length, ...reply };
+        const batch = request.body as z.infer<S>;
+        const reply = ingest(request.province!, batch);
+        request.audit.details = { items: batch.DanhSach.length, ...reply };
         return reply;
       },
     );
   }
+  ingestRoute('status', StatusBatchSchema, national.ingestStatus);
+  ingestRoute('playlogs', PlayLogBatchSchema, national.ingestPlayLogs);
+  ingestRoute('schedules', ScheduleBatchSchema, national.ingestSchedules);
 
   app.get(
     '/api/national/v1/bulletins',
