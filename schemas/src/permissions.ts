@@ -52,6 +52,15 @@ export const PERMISSIONS = {
     roles: ['admin', 'province_operator', 'district_supervisor', 'approver'],
     what: 'read and export the audit log',
   },
+  'uplink.view': {
+    roles: ['admin', 'province_operator'],
+    what: 'see the link to the national system: last success, backlog, errors',
+  },
+  'national.read': { roles: ['admin'], what: 'national mode: see the national overview of federated provinces' },
+  'national.manage': {
+    roles: ['admin'],
+    what: 'national mode: federate provinces (issue their tokens), publish national bulletins',
+  },
 } as const satisfies Record<string, { roles: readonly Role[]; what: string }>;
 export type Permission = keyof typeof PERMISSIONS;
 export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];

@@ -26,6 +26,8 @@ import { libraryRoutes } from './modules/library/library.routes.js';
 import type { LibraryService } from './modules/library/library.service.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import type { MediaService } from './modules/media/media.service.js';
+import { nationalRoutes } from './modules/national/national.routes.js';
+import type { NationalService } from './modules/national/national.service.js';
 import type { CommandsService } from './modules/playback/commands.service.js';
 import { playbackRoutes } from './modules/playback/playback.routes.js';
 import type { PlaybackLogService } from './modules/playback/playback-log.service.js';
@@ -34,6 +36,8 @@ import type { Scheduling } from './modules/schedules/scheduling.js';
 import type { ScopeQueries } from './modules/units/scope.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import type { UnitsService } from './modules/units/units.service.js';
+import type { Uplink } from './modules/uplink/uplink.js';
+import { uplinkRoutes } from './modules/uplink/uplink.routes.js';
 import { accessPlugin } from './plugins/access.js';
 import { auditHook } from './plugins/audit-hook.js';
 import { installErrorHandler } from './plugins/error-handler.js';
@@ -55,6 +59,8 @@ export interface AppServices extends Scheduling {
   library: LibraryService;
   commands: CommandsService;
   playbackLogs: PlaybackLogService;
+  uplink: Uplink;
+  national: NationalService;
 }
 
 export interface AppDeps {
@@ -113,5 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scopes: s.scopes,
   });
   await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
+  await app.register(uplinkRoutes, { uplink: s.uplink });
+  await app.register(nationalRoutes, { national: s.national, ...config.national });
   return app;
 }

@@ -45,6 +45,17 @@ const EnvSchema = z.object({
   NGUON_DEMO: bool.default(true),
   NGUON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...TtsEnvSchema.shape,
+  // The national link (issue 8, item 6): the province's uplink, and national mode (README, "National link").
+  NGUON_UPLINK_URL: z.url().optional(),
+  NGUON_UPLINK_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  NGUON_UPLINK_STATION_ID: z.string().min(1).max(100).optional(),
+  NGUON_UPLINK_STATION_NAME: z.string().min(1).max(300).optional(),
+  NGUON_UPLINK_UNIT: z.string().min(1).max(40).optional(),
+  NGUON_UPLINK_PROVINCE_CODE: z.string().min(1).max(20).optional(),
+  NGUON_UPLINK_INTERVAL_S: z.coerce.number().min(0.2).max(3600).default(30),
+  NGUON_UPLINK_TIMEOUT_S: z.coerce.number().min(0.1).max(300).default(15),
+  NGUON_NATIONAL_ENABLED: bool.default(false),
+  NGUON_NATIONAL_RATE_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(120),
 });
 
 export type Config = ReturnType<typeof shape>;
@@ -84,6 +95,18 @@ function shape(e: z.infer<typeof EnvSchema>) {
     admin: { initialPassword: e.NGUON_ADMIN_PASSWORD },
     demo: { enabled: e.NGUON_DEMO },
     tts: ttsConfigFromEnv(e),
+    /** Absent url: the uplink is off. Station id/name and unit default to the top province unit's. */
+    uplink: {
+      url: e.NGUON_UPLINK_URL?.replace(/\/$/, ''),
+      token: e.NGUON_UPLINK_TOKEN,
+      stationId: e.NGUON_UPLINK_STATION_ID,
+      stationName: e.NGUON_UPLINK_STATION_NAME,
+      unitCode: e.NGUON_UPLINK_UNIT,
+      provinceCode: e.NGUON_UPLINK_PROVINCE_CODE,
+      intervalMs: Math.round(e.NGUON_UPLINK_INTERVAL_S * 1000),
+      timeoutMs: Math.round(e.NGUON_UPLINK_TIMEOUT_S * 1000),
+    },
+    national: { enabled: e.NGUON_NATIONAL_ENABLED, ratePerMinute: e.NGUON_NATIONAL_RATE_PER_MIN },
   };
 }
 
@@ -132,6 +155,8 @@ function crossChecks(e: z.infer<typeof EnvSchema>): string[] {
       `NGUON_AUDIO_BITRATE_K: at most 160 kb/s at ${e.NGUON_AUDIO_SAMPLE_RATE} Hz (NGUON_AUDIO_SAMPLE_RATE); raise the rate to 32000 or more for higher bitrates`,
     );
   }
+  if (e.NGUON_UPLINK_URL && !e.NGUON_UPLINK_TOKEN)
+    problems.push('NGUON_UPLINK_TOKEN: required with NGUON_UPLINK_URL (the token the national system issued)');
   return problems;
 }
 

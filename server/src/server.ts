@@ -17,6 +17,7 @@ import { createDevicesService } from './modules/devices/devices.service.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
+import { createNationalService } from './modules/national/national.service.js';
 import { createCommandsService } from './modules/playback/commands.service.js';
 import { createPlaybackLogService } from './modules/playback/playback-log.service.js';
 import { wireDeviceMessages } from './modules/playback/wire-device-messages.js';
@@ -26,6 +27,7 @@ import { createTtsFromConfig } from './modules/tts/index.js';
 import { bootstrapData } from './modules/units/bootstrap.js';
 import { createScopeQueries } from './modules/units/scope.js';
 import { createUnitsService } from './modules/units/units.service.js';
+import { createUplink } from './modules/uplink/uplink.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './plugins/broker.js';
 import { connectServerMqtt, type ServerMqtt } from './plugins/mqtt-client.js';
 
@@ -149,12 +151,22 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       clock,
       log: log.child({ module: 'schedules' }),
     });
+    const audit = createAuditService({ db, scopes });
+    const uplink = createUplink({
+      ...{ db, units, scopes, groups, devices, media, audit, clock },
+      config: config.uplink,
+      schedules: () => scheduling.schedules,
+      log: log.child({ module: 'uplink' }),
+    });
+    cleanups.push(() => uplink.stop());
     const services: AppServices = {
       ...scheduling,
+      uplink,
+      national: createNationalService({ db, media, clock }),
       accounts,
       users,
       scopes,
-      audit: createAuditService({ db, scopes }),
+      audit,
       units,
       devices,
       deviceStatus: createDeviceStatusService({ db, clock }),
@@ -201,6 +213,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     publicUrl = publicUrlFor(config.http, port);
     // Playlists carry media URLs, so they are computed only once the public URL is known.
     cleanups.push(wireSchedules({ mqtt, ...scheduling, log: log.child({ module: 'schedules' }) }));
+    uplink.start();
     return {
       config,
       app,

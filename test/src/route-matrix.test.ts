@@ -303,6 +303,31 @@ const CASES: Record<string, Case> = {
     rule: 'media.read',
     make: (f, w) => ({ url: `/api/v1/media/${f.media[w]}/file` }),
   },
+  // The national link. This server runs without national mode, so national routes answer 404 to those
+  // the access rule admits; province-token routes are `public` to the access plugin (their own token check
+  // is covered by test/src/federation*.test.ts).
+  'GET /api/uplink/status': { rule: 'uplink.view', own: true, make: () => ({ url: '/api/uplink/status' }) },
+  'POST /api/national/v1/status': { rule: 'public', make: () => ({ url: '/api/national/v1/status', body: {} }) },
+  'POST /api/national/v1/playlogs': { rule: 'public', make: () => ({ url: '/api/national/v1/playlogs', body: {} }) },
+  'POST /api/national/v1/schedules': {
+    rule: 'public',
+    make: () => ({ url: '/api/national/v1/schedules', body: {} }),
+  },
+  'GET /api/national/v1/bulletins': { rule: 'public', make: () => ({ url: '/api/national/v1/bulletins?since=0' }) },
+  'GET /api/national/v1/bulletins/:id/audio': {
+    rule: 'public',
+    make: () => ({ url: '/api/national/v1/bulletins/x/audio' }),
+  },
+  'POST /api/national/v1/bulletins': {
+    rule: 'national.manage',
+    make: () => ({ url: '/api/national/v1/bulletins', body: {} }),
+  },
+  'GET /api/national/provinces': { rule: 'national.manage', make: () => ({ url: '/api/national/provinces' }) },
+  'POST /api/national/provinces': {
+    rule: 'national.manage',
+    make: (f) => ({ url: '/api/national/provinces', body: { code: f.unique('p'), name: 'Tỉnh' } }),
+  },
+  'GET /api/national/overview': { rule: 'national.read', make: () => ({ url: '/api/national/overview' }) },
 };
 
 describe('every route enforces role and unit scope (the permission matrix)', () => {
