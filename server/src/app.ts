@@ -13,6 +13,7 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import type { AuditService } from './modules/audit/audit.service.js';
 import { bulletinsRoutes } from './modules/bulletins/bulletins.routes.js';
 import type { BulletinsService } from './modules/bulletins/bulletins.service.js';
+import { type CapSenders, type CapService, capRoutes } from './modules/cap/index.js';
 import type { DesiredStateService } from './modules/devices/desired-state.service.js';
 import type { DeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import type { DeviceStatusService } from './modules/devices/device-status.service.js';
@@ -55,6 +56,8 @@ export interface AppServices extends Scheduling {
   library: LibraryService;
   commands: CommandsService;
   playbackLogs: PlaybackLogService;
+  cap: CapService;
+  capSenders: CapSenders;
 }
 
 export interface AppDeps {
@@ -113,5 +116,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scopes: s.scopes,
   });
   await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
+  await app.register(capRoutes, {
+    cap: s.cap,
+    senders: s.capSenders,
+    units: s.units,
+    maxXmlBytes: config.cap.maxXmlBytes,
+  });
   return app;
 }
