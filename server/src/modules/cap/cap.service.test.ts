@@ -22,7 +22,7 @@ function recordingStarter() {
       started.push({ id, input, label: actor.label });
       return {
         id,
-        targeted: input.deviceIds?.length ?? input.targets.deviceIds.length + 10 * input.targets.unitIds.length,
+        targeted: input.targets.deviceIds.length + 10 * input.targets.unitIds.length,
       };
     },
     async stop(id, _actor, reason) {
