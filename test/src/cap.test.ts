@@ -179,7 +179,7 @@ describe('CAP 1.2 ingest', () => {
     expect(xxe.body.error?.message).toMatch(/DTD/);
     const missing = await postCap(server, await capFixture('missing-fields.xml', fill({})), token);
     expect(missing.status).toBe(400);
-    const paths = (missing.body.error?.details as Array<{ path: string }>).map((p) => p.path);
+    const paths = ((missing.body.error?.details ?? []) as Array<{ path: string }>).map((p) => p.path);
     expect(paths).toEqual(
       expect.arrayContaining([
         '/alert/sent',
