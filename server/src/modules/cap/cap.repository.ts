@@ -74,6 +74,19 @@ export function createCapRepository(db: Db) {
       if (!row) throw new Error(`cap alert ${id} vanished`);
       return row;
     },
+    /** Alerts a crash left half-done: refused, so the sender's retry is processed instead of deduplicated. */
+    failInterrupted(at: number): number {
+      return db
+        .update(capAlerts)
+        .set({
+          outcome: 'refused',
+          note: 'Bị từ chối: máy chủ khởi động lại khi đang xử lý; bên gửi có thể gửi lại.',
+          error: { code: 'unavailable', message: 'the server restarted while processing the alert' },
+          finishedAt: at,
+        })
+        .where(eq(capAlerts.outcome, 'processing'))
+        .run().changes;
+    },
     alerts(unitIds: number[] | null, limit: number, offset: number): CapAlertRow[] {
       const q = db.select().from(capAlerts);
       return (unitIds ? q.where(inArray(capAlerts.unitId, unitIds)) : q)

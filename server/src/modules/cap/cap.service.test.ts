@@ -206,6 +206,18 @@ describe('CAP alert service', () => {
     expect(t.rec.stopped).toHaveLength(2);
   });
 
+  it('after a restart, an alert left processing is refused, so a retry is not taken for a duplicate', async () => {
+    const xml = sampleAlert({ identifier: 'P1' });
+    // What a crash mid-processing leaves behind: the claimed row, still processing.
+    const key = { sender: SENDER, identifier: 'P1', sentAt: Date.UTC(2026, 10, 22, 1, 0) };
+    const base = { senderId: t.senderRow.id, unitId: t.province.id, rawXml: xml, receivedAt: NOW };
+    t.repo.claimAlert({ ...base, ...key, id: 'crashed', outcome: 'processing' });
+    expect(await t.service.receive(xml, t.senderRow)).toMatchObject({ duplicate: true, alert: { id: 'crashed' } });
+    expect(t.repo.failInterrupted(NOW)).toBe(1);
+    const retry = await t.service.receive(xml, t.senderRow);
+    expect(retry).toMatchObject({ duplicate: false, alert: { outcome: 'aired' } });
+  });
+
   it('marks an alert refused when the emergency service refuses it', async () => {
     t.rec.starter.start = async () => {
       throw new AppError('unavailable', 'no emergency service');

@@ -45,6 +45,8 @@ export interface CapModuleDeps {
 
 export function createCapModule(deps: CapModuleDeps) {
   const repo = createCapRepository(deps.db);
+  const interrupted = repo.failInterrupted(deps.clock());
+  if (interrupted) deps.log.warn({ interrupted }, 'CAP alerts interrupted by a restart marked refused');
   deps.references.addReferenceCheck('cap_alerts', (sha256) =>
     Boolean(deps.db.get(sql`SELECT 1 FROM cap_alerts WHERE json_extract(audio, '$.sha256') = ${sha256} LIMIT 1`)),
   );
