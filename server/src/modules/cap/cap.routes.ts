@@ -55,7 +55,8 @@ export const capRoutes: FastifyPluginAsync<{
   app.post(
     '/api/v1/cap/alerts',
     {
-      config: { access: { credentials: 'cap-sender' } },
+      // Generous for an agency's feed, tight enough that a leaked token cannot flood the server.
+      config: { access: { credentials: 'cap-sender' }, rateLimit: { max: 120, timeWindow: '1 minute' } },
       // Before the body is read: an unknown caller never reaches the XML parser.
       onRequest: async (request) => {
         const token = bearerToken(request);

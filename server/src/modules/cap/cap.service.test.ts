@@ -53,7 +53,7 @@ function setup(database: OpenDatabase) {
   const repo = createCapRepository(db);
   const senders = createCapSenders({ repo, scopes, clock: () => NOW });
   const ingested: string[] = [];
-  const service = createCapService({
+  const deps: Parameters<typeof createCapService>[0] = {
     repo,
     db,
     units,
@@ -79,10 +79,11 @@ function setup(database: OpenDatabase) {
     },
     clock: () => NOW,
     log: pino({ level: 'silent' }),
-  });
+  };
+  const service = createCapService(deps);
   const { sender } = senders.create({ sender: SENDER, name: 'KTTV', unitId: province.id }, null);
   const senderRow = repo.sender(sender.id)!;
-  return { service, rec, senderRow, a, province, inside, ingested, repo };
+  return { service, deps, rec, senderRow, a, province, inside, ingested, repo };
 }
 
 const codeOf = (p: Promise<unknown>) =>
@@ -118,6 +119,9 @@ describe('CAP alert service', () => {
     const again = await t.service.receive(xml, t.senderRow);
     expect(again).toMatchObject({ duplicate: true, alert: { id: first.alert.id, outcome: 'aired' } });
     expect(t.rec.started).toHaveLength(1);
+    // Still the same answer after it expired.
+    const later = createCapService({ ...t.deps, clock: () => Date.UTC(2026, 10, 22, 4, 0) });
+    expect(await later.receive(xml, t.senderRow)).toMatchObject({ duplicate: true, alert: { id: first.alert.id } });
   });
 
   it('selects receivers by polygon within the sender unit only, with the default expiry', async () => {

@@ -162,6 +162,9 @@ export function createCapService(deps: CapServiceDeps) {
         const check = verifyCapSignature(rawXml, sender.certificate);
         if (!check.ok) refuse(fields, new AppError('unauthorized', check.message));
       }
+      // A repeat gets the first answer, even once the alert has expired since.
+      const earlier = repo.alertByKey(msg.sender, msg.identifier, msg.sentAt);
+      if (earlier) return { alert: earlier, duplicate: true };
       if ((msg.msgType === 'Alert' || msg.msgType === 'Update') && isExpired(info, clock()))
         refuse(
           fields,
@@ -172,7 +175,12 @@ export function createCapService(deps: CapServiceDeps) {
       const claimed = repo.claimAlert({ ...fields, id: randomUUID(), outcome: 'processing' });
       if (claimed.duplicate) return claimed;
       try {
-        return { alert: await act(msg, info, claimed.alert, sender), duplicate: false };
+        const alert = await act(msg, info, claimed.alert, sender);
+        deps.log.info(
+          { alert: alert.id, sender: msg.sender, identifier: msg.identifier, outcome: alert.outcome },
+          'CAP alert handled',
+        );
+        return { alert, duplicate: false };
       } catch (err) {
         const e = err instanceof AppError ? err : new AppError('internal', 'the alert could not be processed');
         if (!(err instanceof AppError)) deps.log.error({ err, alert: claimed.alert.id }, 'CAP alert failed');
