@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { EmergencyStarter, EmergencyStartInput } from '@nguon/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTone, measure } from './support/audio.js';
-import { capFixture, capTime, createCapSender, postCap } from './support/cap.js';
+import { capFixture, capTime, createCapSender, postCap, signCap } from './support/cap.js';
 import { registerDevice, startTestServer, type TestServer } from './support/server.js';
 
 /** Stands in for the emergency service: records each start and stop, airs nothing. */
@@ -216,7 +216,7 @@ describe('CAP 1.2 ingest', () => {
     const foreign = await postCap(server, xml, other.token);
     expect(foreign.status).toBe(403);
     expect(foreign.body.error?.message).toMatch(/pccc@hue.gov.vn/);
-    const { publicKey } = generateKeyPairSync('rsa', {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -229,8 +229,18 @@ describe('CAP 1.2 ingest', () => {
     );
     expect(unsigned.status).toBe(401);
     expect(unsigned.body.error?.message).toMatch(/sign/);
+    const tampered = signCap(
+      await capFixture('test-status.xml', fill({ SENDER: 'ks@hue.gov.vn' })),
+      privateKey,
+    ).replace('Bản tin thử nghiệm', 'Bản tin giả mạo');
+    expect((await postCap(server, tampered, signer.token)).status).toBe(401);
     expect(rec.started).toHaveLength(before);
-  });
+    const signed = signCap(await capFixture('storm-tts.xml', fill({ SENDER: 'ks@hue.gov.vn' })), privateKey);
+    const ok = await postCap(server, signed, signer.token);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.alert?.outcome).toBe('aired');
+    expect(rec.started).toHaveLength(before + 1);
+  }, 180_000);
 
   it('revokes a sender, lists alerts for operators with their outcome, and audits each post', async () => {
     const victim = await createCapSender(server, { sender: 'tam@hue.gov.vn', unitCode: '46' });
