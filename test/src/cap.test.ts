@@ -112,7 +112,8 @@ describe('CAP 1.2 ingest', () => {
       [outside, 16.9, 107.9],
     ] as const)
       expect((await server.api('PATCH', `/api/v1/devices/${id}`, { lat, lon })).status).toBe(200);
-    const r = await postCap(server, await capFixture('flood-polygon.xml', fill({})), token);
+    const xml = await capFixture('flood-polygon.xml', fill({}));
+    const r = await postCap(server, xml, token, 'application/cap+xml; charset=utf-8');
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(rec.started.at(-1)!.input.targets).toEqual({ unitIds: [], deviceIds: [inside] });
     // Without a <expires>, the configured default duration (60 minutes).
