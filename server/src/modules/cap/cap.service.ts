@@ -77,7 +77,7 @@ export function createCapService(deps: CapServiceDeps) {
     return stopped;
   }
 
-  async function air(msg: CapMessage, info: CapInfo, row: CapAlertRow, sender: CapSenderRow) {
+  async function air(msg: CapMessage, info: CapInfo, row: CapAlertRow, sender: CapSenderRow, replaces: boolean) {
     const actor = actorOf(sender);
     const now = clock();
     const targets = resolveTargets(deps, info.areas, sender.unitId);
@@ -89,12 +89,12 @@ export function createCapService(deps: CapServiceDeps) {
     const unknown = targets.unknownCodes.length ? ` Mã không có: ${targets.unknownCodes.join(', ')}.` : '';
     const stopPart = (n: number) => (n ? ` Đã dừng ${n} cảnh báo được cập nhật.` : '');
     if (targets.receivers === 0) {
-      const stopped = msg.msgType === 'Update' ? await stopReferenced(msg, row.id, actor) : [];
+      const stopped = replaces ? await stopReferenced(msg, row.id, actor) : [];
       const note = `Đã lưu, không phát: vùng cảnh báo không có thiết bị nào.${unknown}${stopPart(stopped.length)}`;
       return repo.updateAlert(row.id, { outcome: 'no_receivers', note, finishedAt: clock() });
     }
     const audio = await produceAudio(deps.audio, info, sender.unitId, `cap-${msg.identifier}`);
-    const stopped = msg.msgType === 'Update' ? await stopReferenced(msg, row.id, actor) : [];
+    const stopped = replaces ? await stopReferenced(msg, row.id, actor) : [];
     const expiresAt = expiryOf(info, now, deps.config.defaultDurationMs);
     const { unitIds, deviceIds } = targets;
     const started = await deps.emergencies.start(
@@ -133,7 +133,7 @@ export function createCapService(deps: CapServiceDeps) {
       return repo.updateAlert(row.id, { outcome: stopped.length ? 'cancelled' : 'stored', note, finishedAt: clock() });
     }
     if (!info) throw new AppError('validation_failed', 'the alert has no info block');
-    return air(msg, info, row, sender);
+    return air(msg, info, row, sender, plan.stopsReferences);
   }
 
   return {
