@@ -48,6 +48,11 @@ export const PERMISSIONS = {
   },
   'schedules.read': { roles: ALL, what: 'see schedules, programmes and scheduled-vs-played' },
   'schedules.write': { roles: OPERATORS, what: 'create, edit, pause, cancel schedules' },
+  'cap.manage': {
+    roles: ['admin', 'province_operator'],
+    what: 'register and revoke CAP alert senders (agencies whose alerts go on air)',
+  },
+  'cap.read': { roles: OPERATORS, what: 'see the CAP alerts received and what became of them' },
   'audit.read': {
     roles: ['admin', 'province_operator', 'district_supervisor', 'approver'],
     what: 'read and export the audit log',

@@ -13,6 +13,7 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import type { AuditService } from './modules/audit/audit.service.js';
 import { bulletinsRoutes } from './modules/bulletins/bulletins.routes.js';
 import type { BulletinsService } from './modules/bulletins/bulletins.service.js';
+import { type CapSenders, type CapService, capRoutes } from './modules/cap/index.js';
 import type { DesiredStateService } from './modules/devices/desired-state.service.js';
 import type { DeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import type { DeviceStatusService } from './modules/devices/device-status.service.js';
@@ -61,6 +62,8 @@ export interface AppServices extends Scheduling {
   playbackLogs: PlaybackLogService;
   uplink: Uplink;
   national: NationalService;
+  cap: CapService;
+  capSenders: CapSenders;
 }
 
 export interface AppDeps {
@@ -121,5 +124,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
   await app.register(uplinkRoutes, { uplink: s.uplink });
   await app.register(nationalRoutes, { national: s.national, ...config.national });
+  await app.register(capRoutes, {
+    cap: s.cap,
+    senders: s.capSenders,
+    units: s.units,
+    maxXmlBytes: config.cap.maxXmlBytes,
+  });
   return app;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CapEnvSchema, capConfigFromEnv } from './modules/cap/cap.config.js';
 import { checkTtsEnv, TtsEnvSchema, ttsConfigFromEnv } from './modules/tts/index.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -56,6 +57,7 @@ const EnvSchema = z.object({
   NGUON_UPLINK_TIMEOUT_S: z.coerce.number().min(0.1).max(300).default(15),
   NGUON_NATIONAL_ENABLED: bool.default(false),
   NGUON_NATIONAL_RATE_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(120),
+  ...CapEnvSchema.shape,
 });
 
 export type Config = ReturnType<typeof shape>;
@@ -107,6 +109,7 @@ function shape(e: z.infer<typeof EnvSchema>) {
       timeoutMs: Math.round(e.NGUON_UPLINK_TIMEOUT_S * 1000),
     },
     national: { enabled: e.NGUON_NATIONAL_ENABLED, ratePerMinute: e.NGUON_NATIONAL_RATE_PER_MIN },
+    cap: capConfigFromEnv(e),
   };
 }
 

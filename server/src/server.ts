@@ -10,10 +10,12 @@ import { createAccountsService } from './modules/accounts/accounts.service.js';
 import { createUsersService } from './modules/accounts/users.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createBulletinsService } from './modules/bulletins/bulletins.service.js';
+import { createCapModule, emergencyNotConnected } from './modules/cap/index.js';
 import { createDesiredStateService } from './modules/devices/desired-state.service.js';
 import { createDeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
+import type { EmergencyStarter } from './modules/emergency/emergency.types.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
@@ -55,10 +57,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Parts a test may substitute (e.g. a recording emergency starter for CAP tests). */
+export interface ServerOverrides {
+  emergencies?: EmergencyStarter;
+}
+
 const isAddrInUse = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
 
 /** Composes and starts everything: SQLite, embedded broker, the server's MQTT client, HTTP. */
-export async function startServer(config: Config, log: Logger, clock: () => number = Date.now): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger,
+  clock: () => number = Date.now,
+  overrides: ServerOverrides = {},
+): Promise<RunningServer> {
   mkdirSync(path.join(config.dataDir, 'tmp'), { recursive: true });
   const database = openDatabase(path.join(config.dataDir, 'nguon.sqlite'));
   const { db } = database;
@@ -159,10 +171,25 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       log: log.child({ module: 'uplink' }),
     });
     cleanups.push(() => uplink.stop());
+    const cap = createCapModule({
+      db,
+      units,
+      scopes,
+      media,
+      tts: tts.service,
+      // LEAD: connect the emergency service here (overrides.emergencies ?? <the emergency service>).
+      emergencies: overrides.emergencies ?? emergencyNotConnected,
+      references: library.references,
+      config: config.cap,
+      clock,
+      log: log.child({ module: 'cap' }),
+    });
     const services: AppServices = {
       ...scheduling,
       uplink,
       national: createNationalService({ db, media, clock }),
+      cap: cap.service,
+      capSenders: cap.senders,
       accounts,
       users,
       scopes,

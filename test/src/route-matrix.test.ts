@@ -12,7 +12,8 @@ interface Req {
   /** Form fields sent before the file. */
   fields?: Record<string, string>;
 }
-type Rule = Permission | 'self' | 'public';
+/** 'cap-sender': authenticated by a CAP sender's token only, so every user's token gets 401. */
+type Rule = Permission | 'self' | 'public' | 'cap-sender';
 interface Case {
   rule: Rule;
   /** The target is always the caller's own unit (e.g. an upload): no outside variant. */
@@ -299,6 +300,35 @@ const CASES: Record<string, Case> = {
     make: () => ({ url: '/api/v1/media' }),
   },
   'GET /api/v1/media/:sha256': { rule: 'media.read', make: (f, w) => ({ url: `/api/v1/media/${f.media[w]}` }) },
+  'POST /api/v1/cap/alerts': {
+    rule: 'cap-sender',
+    make: (f) => ({ url: '/api/v1/cap/alerts', body: f.capAlertXml.in }),
+  },
+  'GET /api/v1/cap/alerts': {
+    rule: 'cap.read',
+    listed: (f, w) => `"identifier":"${f.capAlertIdentifier[w]}"`,
+    make: () => ({ url: '/api/v1/cap/alerts?limit=500' }),
+  },
+  'GET /api/v1/cap/alerts/:id': {
+    rule: 'cap.read',
+    make: (f, w) => ({ url: `/api/v1/cap/alerts/${f.capAlert[w]}` }),
+  },
+  'POST /api/v1/cap/senders': {
+    rule: 'cap.manage',
+    make: (f, w) => ({
+      url: '/api/v1/cap/senders',
+      body: { sender: f.unique('s'), name: 'Đài KTTV', unitCode: f.unit[w] },
+    }),
+  },
+  'GET /api/v1/cap/senders': {
+    rule: 'cap.manage',
+    listed: (f, w) => `"sender":"${f.capSender[w]}"`,
+    make: () => ({ url: '/api/v1/cap/senders' }),
+  },
+  'POST /api/v1/cap/senders/:id/revoke': {
+    rule: 'cap.manage',
+    make: async (f, w) => ({ url: `/api/v1/cap/senders/${await f.freshCapSender(w)}/revoke` }),
+  },
   'GET /api/v1/media/:sha256/file': {
     rule: 'media.read',
     make: (f, w) => ({ url: `/api/v1/media/${f.media[w]}/file` }),
@@ -367,7 +397,14 @@ describe('every route enforces role and unit scope (the permission matrix)', () 
     const missing = registered.map((r) => `${r.method} ${r.url}`).filter((k) => !(k in CASES));
     expect(missing, 'routes without a row in the matrix test').toEqual([]);
     for (const r of registered) {
-      const declared = 'public' in r.access ? 'public' : 'self' in r.access ? 'self' : r.access.permission;
+      const declared =
+        'public' in r.access
+          ? 'public'
+          : 'self' in r.access
+            ? 'self'
+            : 'credentials' in r.access
+              ? r.access.credentials
+              : r.access.permission;
       expect(declared, `${r.method} ${r.url}`).toBe(CASES[`${r.method} ${r.url}`]!.rule);
     }
     const unchecked = Object.keys(CASES).filter((k) => isList(k) && !CASES[k]!.listed);
@@ -385,15 +422,18 @@ describe('every route enforces role and unit scope (the permission matrix)', () 
     if (c.rule === 'public') expect(anon.status).not.toBe(401);
 
     for (const role of ROLES) {
-      const single = c.own || c.rule === 'self' || c.rule === 'public' || isList(key);
+      const single = c.own || c.rule === 'self' || c.rule === 'public' || c.rule === 'cap-sender' || isList(key);
       for (const where of single ? (['in'] as const) : (['in', 'out'] as const)) {
         const allowed =
-          c.rule === 'public' || c.rule === 'self' || (can(role, c.rule) && (where === 'in' || role === 'admin'));
+          c.rule === 'public' ||
+          c.rule === 'self' ||
+          (c.rule !== 'cap-sender' && can(role, c.rule) && (where === 'in' || role === 'admin'));
+        const refusal = c.rule === 'cap-sender' ? 401 : 403;
         const token = key === 'POST /api/v1/auth/logout' ? (await f.freshToken(role)).token : f.tokens[role];
         const res = await send(method, await c.make(f, where, role), token);
         const denied = res.status === 401 || res.status === 403;
         if (allowed && denied) problems.push(`${role} ${where}: ${res.status} ${res.text.slice(0, 120)}, want allowed`);
-        if (!allowed && res.status !== 403) problems.push(`${role} ${where}: ${res.status}, want 403`);
+        if (!allowed && res.status !== refusal) problems.push(`${role} ${where}: ${res.status}, want ${refusal}`);
         if (allowed && res.status >= 500) problems.push(`${role} ${where}: ${res.status} ${res.text.slice(0, 120)}`);
         if (c.listed && allowed && !denied) {
           const [inText, outText] = [c.listed(f, 'in'), c.listed(f, 'out')];

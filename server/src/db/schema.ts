@@ -368,4 +368,5 @@ export const playlistItems = sqliteTable(
     index('playlist_items_schedule_idx').on(t.scheduleId),
   ],
 );
+export * from './schema-cap.js';
 export * from './schema-uplink.js';

@@ -18,10 +18,13 @@ export type UnitResolver = (request: FastifyRequest) => number | null | undefine
  * - permission + unit: the caller's role must hold the permission, and the target unit (found by the
  *   resolver) must lie in the caller's subtree. `unit: 'filter'` is for lists: the handler filters by
  *   `request.scope`. `device: true` also admits a receiver with its own credentials.
+ * - credentials: the route authenticates its caller itself, with credentials that are not a user's
+ *   (a CAP sender's token, modules/cap); a user's session or token admits nothing there.
  */
 export type Access =
   | { public: true }
   | { self: true }
+  | { credentials: 'cap-sender' }
   | { permission: Permission; unit: UnitResolver | 'filter'; device?: boolean };
 
 export interface AuditNote {
@@ -88,7 +91,7 @@ export const accessPlugin = fp(
     app.addHook('onRequest', async (request) => {
       request.audit = {};
       const access = request.routeOptions.config.access;
-      if (!access || 'public' in access) return;
+      if (!access || 'public' in access || 'credentials' in access) return;
       const token = bearer(request);
       if (token) request.user = opts.accounts.resolveToken(token);
       if (!request.user && 'permission' in access && access.device) {

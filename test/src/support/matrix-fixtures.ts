@@ -1,5 +1,6 @@
 import { ROLES, type Role } from '@nguon/schemas';
 import { makeTone } from './audio.js';
+import { capFixture, capTime, createCapSender, postCap } from './cap.js';
 import { uploadToLibrary, waitForJob } from './library.js';
 import { registerDevice, type TestServer } from './server.js';
 import { uploadFile } from './upload.js';
@@ -41,6 +42,12 @@ export interface MatrixFixtures {
   /** A new item (in a new unit below that side's commune, sharing content already stored), to delete. */
   freshItem(where: Where): Promise<number>;
   unique(prefix: string): string;
+  /** A CAP sender of each side (its CAP sender id), a stored (Test, not aired) alert of each, its XML. */
+  capSender: Record<Where, string>;
+  freshCapSender(where: Where): Promise<number>;
+  capAlert: Record<Where, string>;
+  capAlertIdentifier: Record<Where, string>;
+  capAlertXml: Record<Where, string>;
 }
 
 const HOME: Record<Role, string> = {
@@ -198,7 +205,32 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
     return adopt(where, code);
   };
 
+  const capSender = { in: unique('kttv-in-'), out: unique('kttv-out-') };
+  const capAlertIdentifier = { in: unique('cap-in-'), out: unique('cap-out-') };
+  const capAlertXml = { in: '', out: '' };
+  const capAlert = { in: '', out: '' };
+  for (const where of ['in', 'out'] as const) {
+    const unitCode = libraryCode(where);
+    const { token } = await createCapSender(server, { sender: capSender[where], unitCode });
+    capAlertXml[where] = await capFixture('test-status.xml', {
+      IDENTIFIER: capAlertIdentifier[where],
+      SENDER: capSender[where],
+      SENT: capTime(Date.now()),
+      UNIT_CODE: unitCode,
+    });
+    const r = await postCap(server, capAlertXml[where], token);
+    if (r.status !== 201 || !r.body.alert) throw new Error(`fixture CAP alert: ${r.status} ${JSON.stringify(r.body)}`);
+    capAlert[where] = r.body.alert.id;
+  }
+  const freshCapSender = async (where: Where) =>
+    (await createCapSender(server, { sender: unique('s'), unitCode: libraryCode(where) })).id;
+
   return {
+    capSender,
+    freshCapSender,
+    capAlert,
+    capAlertIdentifier,
+    capAlertXml,
     item,
     job,
     freshItem,

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger, loadConfig, type RunningServer, startServer } from '@nguon/server';
+import { createLogger, loadConfig, type RunningServer, type ServerOverrides, startServer } from '@nguon/server';
 
 export const ADMIN_PASSWORD = 'test-admin-password';
 
@@ -33,7 +33,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { clock?: () => number } = {},
+  opts: { clock?: () => number } & ServerOverrides = {},
 ): Promise<TestServer> {
   const ownsDataDir = env.NGUON_DATA_DIR === undefined;
   const dataDir = env.NGUON_DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'nguon-test-')));
@@ -47,7 +47,8 @@ export async function startTestServer(
     NGUON_LOG_LEVEL: process.env.NGUON_TEST_LOG ?? 'silent',
     ...env,
   });
-  const running = await startServer(config, createLogger(config.logLevel, false), opts.clock);
+  const { clock, ...overrides } = opts;
+  const running = await startServer(config, createLogger(config.logLevel, false), clock, overrides);
   const baseUrl = running.url;
 
   async function api<T>(method: string, url: string, body?: unknown, token?: string | null): Promise<ApiResponse<T>> {
