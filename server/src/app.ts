@@ -36,6 +36,7 @@ import { unitsRoutes } from './modules/units/units.routes.js';
 import type { UnitsService } from './modules/units/units.service.js';
 import { accessPlugin } from './plugins/access.js';
 import { auditHook } from './plugins/audit-hook.js';
+import { consoleStatic } from './plugins/console-static.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 
 export interface AppServices extends Scheduling {
@@ -113,5 +114,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scopes: s.scopes,
   });
   await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
+  await app.register(consoleStatic);
   return app;
 }

@@ -96,7 +96,7 @@ export function ScheduleForm({ bulletinId, onCreated }: { bulletinId?: number; o
         {kind === 'once' && (
           <label>
             {t('sch.at')}
-            <input name="at" type="datetime-local" required value={at} onInput={(e) => setAt(e.currentTarget.value)} />
+            <input name="at" type="datetime-local" step={1} required value={at} onInput={(e) => setAt(e.currentTarget.value)} />
           </label>
         )}
         {(kind === 'daily' || kind === 'weekly') && (
