@@ -48,12 +48,22 @@ describe('the web console in chromium', () => {
     const unit = server.running.services.units.byCode('19753')!;
     const devices = [0, 1, 2, 3].map((i) => {
       const at = i < 3 ? { lat: 16.46 + i * 0.01, lon: 107.59 + i * 0.012 } : {};
-      const { device, secret } = server.running.services.devices.register({ unitId: unit.id, name: `Cụm loa ${i + 1}`, ...at });
+      const { device, secret } = server.running.services.devices.register({
+        unitId: unit.id,
+        name: `Cụm loa ${i + 1}`,
+        ...at,
+      });
       return { deviceId: device.id, secret };
     });
     deviceIds = devices.map((d) => d.deviceId);
     fleetDir = await mkdtemp(path.join(tmpdir(), 'nguon-console-fleet-'));
-    fleet = createFleet({ devices, brokerUrl: server.running.brokerUrl, dataDir: fleetDir, heartbeatIntervalS: 2, logLevel: LOG_LEVEL });
+    fleet = createFleet({
+      devices,
+      brokerUrl: server.running.brokerUrl,
+      dataDir: fleetDir,
+      heartbeatIntervalS: 2,
+      logLevel: LOG_LEVEL,
+    });
     await fleet.start();
     await fleet.untilConnected();
     browser = await launchBrowser();
@@ -97,12 +107,12 @@ describe('the web console in chromium', () => {
     const ready = page.getByTestId('audio-ready');
     await ready.waitFor({ timeout: 90_000 });
     expect(await ready.innerText()).toContain('Âm thanh đã sẵn sàng');
-    const audio = await ready.locator('audio').evaluate((a: HTMLAudioElement) => ({
-      paused: a.paused,
-      at: a.currentTime,
-      preload: a.preload,
-      src: a.src,
-    }));
+    // The root tsconfig has no DOM types: the element is described by what is read of it.
+    type AudioState = { paused: boolean; currentTime: number; preload: string; src: string };
+    const audio = await ready.locator('audio').evaluate((el) => {
+      const a = el as unknown as AudioState;
+      return { paused: a.paused, at: a.currentTime, preload: a.preload, src: a.src };
+    });
     expect(audio).toMatchObject({ paused: true, at: 0, preload: 'none' });
     expect(audio.src).toMatch(/\/api\/v1\/library\/\d+\/audio$/);
 
@@ -110,7 +120,10 @@ describe('the web console in chromium', () => {
     await page.waitForURL(/\/bulletins\/\d+$/);
     bulletinId = Number(/\/bulletins\/(\d+)$/.exec(page.url())![1]);
     await page.locator('.badge', { hasText: 'Chờ duyệt' }).waitFor();
-    const b = await server.api<{ bulletin: { current: { state: string; items: unknown[] } } }>('GET', `/api/v1/bulletins/${bulletinId}`);
+    const b = await server.api<{ bulletin: { current: { state: string; items: unknown[] } } }>(
+      'GET',
+      `/api/v1/bulletins/${bulletinId}`,
+    );
     expect(b.body.bulletin.current).toMatchObject({ state: 'submitted' });
     expect(b.body.bulletin.current.items).toHaveLength(1);
     // An operator may not approve: the control is not there.
@@ -159,27 +172,32 @@ describe('the web console in chromium', () => {
     expect(list.body.schedules).toHaveLength(1);
   }, 120_000);
 
-  it('the simulated receivers play it, and the receiver page and the dashboard show it played', async () => {
-    await page.goto(`${server.baseUrl}/receivers/${deviceIds[0]}`);
-    await page.getByTestId('play-log').getByText('Phát xong').first().waitFor({ timeout: WAIT });
+  it(
+    'the simulated receivers play it, and the receiver page and the dashboard show it played',
+    async () => {
+      await page.goto(`${server.baseUrl}/receivers/${deviceIds[0]}`);
+      await page.getByTestId('play-log').getByText('Phát xong').first().waitFor({ timeout: WAIT });
 
-    await nav('Tổng quan').click();
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid=tile-played] .tile-value')?.textContent) >= n,
-      deviceIds.length,
-      { timeout: WAIT },
-    );
-    expect(await page.getByTestId('tile-online').locator('.tile-value').innerText()).toBe(String(deviceIds.length));
-    // Three receivers have a position and are drawn on the map; the fourth is listed apart.
-    expect(await page.locator('svg.map circle').count()).toBe(3);
-    await page.getByText('1 cụm loa chưa có toạ độ').waitFor();
-  }, WAIT + 30_000);
+      await nav('Tổng quan').click();
+      await page.waitForFunction(
+        `Number(document.querySelector('[data-testid=tile-played] .tile-value')?.textContent) >= ${deviceIds.length}`,
+        undefined,
+        { timeout: WAIT },
+      );
+      expect(await page.getByTestId('tile-online').locator('.tile-value').innerText()).toBe(String(deviceIds.length));
+      // Three receivers have a position and are drawn on the map; the fourth is listed apart.
+      expect(await page.locator('svg.map circle').count()).toBe(3);
+      await page.getByText('1 cụm loa chưa có toạ độ').waitFor();
+    },
+    WAIT + 30_000,
+  );
 
   it('a viewer sees the state of things but no controls, and a refused page says why in Vietnamese', async () => {
     await login('viewer');
     const links = await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link').allInnerTexts();
     expect(links).toContain('Cụm loa');
-    for (const hidden of ['Tài khoản', 'Nhật ký thao tác', 'Phát trực tiếp và khẩn cấp']) expect(links).not.toContain(hidden);
+    for (const hidden of ['Tài khoản', 'Nhật ký thao tác', 'Phát trực tiếp và khẩn cấp'])
+      expect(links).not.toContain(hidden);
 
     await page.goto(`${server.baseUrl}/bulletins/${bulletinId}`);
     await page.getByRole('heading', { name: TITLE }).waitFor();

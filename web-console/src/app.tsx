@@ -23,13 +23,14 @@ import { makeSession, type Session, SessionContext } from './session.js';
 
 function Routes() {
   const { path } = useLocation();
-  let p: Record<string, string> | null;
+  const receiver = match('/receivers/:id', path);
+  const bulletin = match('/bulletins/:id', path);
   if (path === '/') return <DashboardPage />;
   if (path === '/receivers') return <ReceiversPage />;
-  if ((p = match('/receivers/:id', path))) return <ReceiverPage id={p.id!} />;
+  if (receiver) return <ReceiverPage id={receiver.id!} />;
   if (path === '/media') return <MediaPage />;
   if (path === '/bulletins') return <BulletinsPage />;
-  if ((p = match('/bulletins/:id', path))) return <BulletinPage id={p.id!} />;
+  if (bulletin) return <BulletinPage id={bulletin.id!} />;
   if (path === '/schedules') return <SchedulesPage />;
   if (path === '/emergency') return <EmergencyPage />;
   if (path === '/reports') return <ReportsPage />;
@@ -67,7 +68,6 @@ export function App() {
         if (err instanceof ApiError && err.status === 401) setSession(null);
         else setError(err);
       });
-    // biome-ignore lint/correctness/useExhaustiveDependencies: once, at start
   }, []);
 
   if (error) return <ErrorNote error={error} />;

@@ -57,14 +57,17 @@ export function describeError(err: unknown): string {
   const minutes = /locked for (\d+)/.exec(err.message)?.[1] ?? '15';
   for (const [re, key] of BY_MESSAGE) if (re.test(err.message)) return t(key, { n: minutes });
   const detail = Array.isArray(err.details)
-    ? (err.details as Array<{ path?: string; message?: string }>).map((d) => `${d.path ?? ''} ${d.message ?? ''}`.trim()).join('; ')
+    ? (err.details as Array<{ path?: string; message?: string }>)
+        .map((d) => `${d.path ?? ''} ${d.message ?? ''}`.trim())
+        .join('; ')
     : '';
   return t(BY_CODE[err.code] ?? 'err.generic', { detail: detail || err.message, id: err.requestId ?? '—' });
 }
 
 /** The API's own words, for a technician (shown folded under the Vietnamese sentence). */
 export function technical(err: unknown): string | null {
-  if (err instanceof ApiError) return `${err.status} ${err.code}: ${err.message}${err.requestId ? ` (${err.requestId})` : ''}`;
+  if (err instanceof ApiError)
+    return `${err.status} ${err.code}: ${err.message}${err.requestId ? ` (${err.requestId})` : ''}`;
   if (err instanceof Error) return err.message;
   return null;
 }

@@ -19,8 +19,12 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[] = []): Async
   });
   const [tick, setTick] = useState(0);
   const alive = useRef(true);
-  useEffect(() => () => void (alive.current = false), []);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names the dependencies
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
   useEffect(() => {
     let current = true;
     setState((s) => ({ ...s, loading: true }));

@@ -54,13 +54,21 @@ export const getBulletin = (id: number) =>
 /** Checked with the server's own schema first, so a mistake is shown before anything is sent. */
 export function createBulletin(input: BulletinInput, unitCode?: string) {
   BulletinInputSchema.parse(input);
-  return post('/api/v1/bulletins', { ...input, ...(unitCode ? { unitCode } : {}) }, z.object({ bulletin: BulletinSchema }));
+  return post(
+    '/api/v1/bulletins',
+    { ...input, ...(unitCode ? { unitCode } : {}) },
+    z.object({ bulletin: BulletinSchema }),
+  );
 }
 export const transition = (id: number, t: Transition, reason?: string) =>
   post(`/api/v1/bulletins/${id}/${t}`, reason ? { reason } : {}, z.object({ bulletin: BulletinSchema.loose() }));
 
 /** The transitions a role may offer on a version in a given state (the server decides in the end). */
-export function transitionsFor(state: BulletinState, may: { write: boolean; approve: boolean; emergency: boolean }, priority: number): Transition[] {
+export function transitionsFor(
+  state: BulletinState,
+  may: { write: boolean; approve: boolean; emergency: boolean },
+  priority: number,
+): Transition[] {
   const out: Transition[] = [];
   if (may.write && (state === 'draft' || state === 'rejected')) out.push('submit');
   if (may.write && state === 'submitted') out.push('withdraw');

@@ -72,12 +72,20 @@ export const getDevice = (id: string) =>
     z.object({ device: DeviceSchema, status: DeviceStatusSchema.nullable() }),
   );
 export const deviceLogs = (id: string, limit = 50) =>
-  get(`/api/v1/devices/${encodeURIComponent(id)}/logs${query({ limit })}`, z.object({ logs: z.array(PlaybackLogSchema) }));
+  get(
+    `/api/v1/devices/${encodeURIComponent(id)}/logs${query({ limit })}`,
+    z.object({ logs: z.array(PlaybackLogSchema) }),
+  );
 export const devicePlaylist = (id: string) =>
   get(`/api/v1/devices/${encodeURIComponent(id)}/playlist`, z.object({ items: z.array(PlaylistItemSchema) }));
 
 const Accepted = z.object({ commandId: z.string(), expiresAt: z.number() }).loose();
-export const playNow = (id: string, sha256: string) => post(`/api/v1/devices/${encodeURIComponent(id)}/play`, { sha256 }, Accepted);
+export const playNow = (id: string, sha256: string) =>
+  post(`/api/v1/devices/${encodeURIComponent(id)}/play`, { sha256 }, Accepted);
 export const stopPlaying = (id: string) => post(`/api/v1/devices/${encodeURIComponent(id)}/stop`, {}, Accepted);
 export const setVolume = (id: string, volume: number, muted?: boolean) =>
-  post(`/api/v1/devices/${encodeURIComponent(id)}/volume`, { volume, ...(muted === undefined ? {} : { muted }) }, Accepted);
+  post(
+    `/api/v1/devices/${encodeURIComponent(id)}/volume`,
+    { volume, ...(muted === undefined ? {} : { muted }) },
+    Accepted,
+  );

@@ -44,7 +44,9 @@ export type Emergency = z.infer<typeof EmergencySchema>;
 export const startEmergency = (input: EmergencyStart) =>
   post('/api/v1/emergencies', input, z.object({ id: z.string(), targeted: z.number() }).loose());
 export const getEmergency = (id: string) =>
-  get(`/api/v1/emergencies/${encodeURIComponent(id)}`, z.object({ emergency: EmergencySchema })).then((r) => r.emergency);
+  get(`/api/v1/emergencies/${encodeURIComponent(id)}`, z.object({ emergency: EmergencySchema })).then(
+    (r) => r.emergency,
+  );
 export const listEmergencies = () =>
   get('/api/v1/emergencies', z.object({ emergencies: z.array(EmergencySchema) })).then((r) => r.emergencies);
 export const stopEmergency = (id: string, reason: string) =>

@@ -19,7 +19,9 @@ export class ApiError extends Error {
  * part of this build, which pages show as "not available" rather than as an error.
  */
 export function isRouteMissing(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 404 && err.code === 'not_found' && err.message.startsWith('no route');
+  return (
+    err instanceof ApiError && err.status === 404 && err.code === 'not_found' && err.message.startsWith('no route')
+  );
 }
 
 interface Options<T> {
@@ -32,7 +34,10 @@ interface Options<T> {
 async function errorOf(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   try {
-    const j = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown }; requestId?: string };
+    const j = JSON.parse(text) as {
+      error?: { code?: string; message?: string; details?: unknown };
+      requestId?: string;
+    };
     if (j.error?.code)
       return new ApiError(res.status, j.error.code, j.error.message ?? '', j.error.details, j.requestId);
   } catch {

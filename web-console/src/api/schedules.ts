@@ -38,7 +38,9 @@ const Created = z.object({ schedule: ScheduleSchema, conflicts: z.array(Conflict
 export const listSchedules = () =>
   get('/api/v1/schedules', z.object({ schedules: z.array(ScheduleSchema) })).then((r) => r.schedules);
 
-export type CreateOutcome = { ok: true; schedule: Schedule; conflicts: Conflict[] } | { ok: false; conflicts: Conflict[] };
+export type CreateOutcome =
+  | { ok: true; schedule: Schedule; conflicts: Conflict[] }
+  | { ok: false; conflicts: Conflict[] };
 
 /** Creates a schedule; an overlap comes back as the server's conflicts for the operator to accept or adjust. */
 export async function createSchedule(input: ScheduleInput, unitCode?: string): Promise<CreateOutcome> {

@@ -15,8 +15,15 @@ export const UserViewSchema = z.object({
 export type UserView = z.infer<typeof UserViewSchema>;
 
 export const listUsers = () => get('/api/v1/users', z.object({ users: z.array(UserViewSchema) })).then((r) => r.users);
-export const createUser = (u: { username: string; displayName: string; password: string; role: Role; unitCode: string }) =>
-  post('/api/v1/users', u, z.object({ user: UserViewSchema }));
-export const patchUser = (id: number, patch: { displayName?: string; role?: Role; unitCode?: string; disabled?: boolean }) =>
-  api('PATCH', `/api/v1/users/${id}`, { body: patch, schema: z.object({ user: UserViewSchema }) });
+export const createUser = (u: {
+  username: string;
+  displayName: string;
+  password: string;
+  role: Role;
+  unitCode: string;
+}) => post('/api/v1/users', u, z.object({ user: UserViewSchema }));
+export const patchUser = (
+  id: number,
+  patch: { displayName?: string; role?: Role; unitCode?: string; disabled?: boolean },
+) => api('PATCH', `/api/v1/users/${id}`, { body: patch, schema: z.object({ user: UserViewSchema }) });
 export const resetPassword = (id: number, password: string) => post(`/api/v1/users/${id}/password`, { password });

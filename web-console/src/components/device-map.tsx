@@ -45,7 +45,11 @@ export function DeviceMap({ devices }: { devices: readonly DeviceRow[] }) {
           {placed.map(({ device, x, y }) => {
             const state = stateOf(device);
             return (
-              <Link href={`/receivers/${device.id}`} key={device.id} aria-label={`${device.name}: ${t(`state.${state}`)}`}>
+              <Link
+                href={`/receivers/${device.id}`}
+                key={device.id}
+                aria-label={`${device.name}: ${t(`state.${state}`)}`}
+              >
                 <circle cx={x} cy={y} r={state === 'playing' ? 8 : 6} class={`dot ${state}`}>
                   <title>{`${device.name} — ${t(`state.${state}`)}`}</title>
                 </circle>

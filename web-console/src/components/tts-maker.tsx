@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
-import { getItem, itemIdOf, type Job, type LibraryItem, requestTts, upload, waitForJob } from '../api/library.js';
 import { ApiError } from '../api/http.js';
+import { getItem, itemIdOf, type Job, type LibraryItem, requestTts, upload, waitForJob } from '../api/library.js';
 import { t } from '../i18n.js';
 import { ErrorNote } from './ui.js';
 
@@ -50,7 +50,13 @@ export function AudioPreview({ item }: { item: LibraryItem }) {
 }
 
 /** Text in, a library item of it read aloud out (the server's TTS job). */
-export function TtsMaker({ onReady, defaultTitle = '' }: { onReady: (item: LibraryItem) => void; defaultTitle?: string }) {
+export function TtsMaker({
+  onReady,
+  defaultTitle = '',
+}: {
+  onReady: (item: LibraryItem) => void;
+  defaultTitle?: string;
+}) {
   const [text, setText] = useState('');
   const [title, setTitle] = useState(defaultTitle);
   const [speed, setSpeed] = useState(1);
@@ -60,7 +66,9 @@ export function TtsMaker({ onReady, defaultTitle = '' }: { onReady: (item: Libra
   titleRef.current = title || defaultTitle;
   const go = async () => {
     setBusy(true);
-    const item = await run(async () => ({ job: await requestTts({ text, title: titleRef.current || text.slice(0, 60), speed }) }));
+    const item = await run(async () => ({
+      job: await requestTts({ text, title: titleRef.current || text.slice(0, 60), speed }),
+    }));
     setBusy(false);
     if (item) onReady(item);
   };
@@ -69,12 +77,23 @@ export function TtsMaker({ onReady, defaultTitle = '' }: { onReady: (item: Libra
       <legend>{t('media.tts')}</legend>
       <label>
         {t('media.ttsText')}
-        <textarea name="tts-text" rows={5} maxLength={20000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+        <textarea
+          name="tts-text"
+          rows={5}
+          maxLength={20000}
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
       </label>
       <div class="row wrap">
         <label>
           {t('media.title')}
-          <input name="tts-title" value={title} placeholder={defaultTitle} onInput={(e) => setTitle(e.currentTarget.value)} />
+          <input
+            name="tts-title"
+            value={title}
+            placeholder={defaultTitle}
+            onInput={(e) => setTitle(e.currentTarget.value)}
+          />
         </label>
         <label>
           {t('media.speed')}
@@ -133,7 +152,9 @@ export function Recorder({ onReady }: { onReady: (item: LibraryItem) => void }) 
   };
   const save = async () => {
     if (!blob) return;
-    const item = await run(() => upload(blob, 'ghi-am.webm', { title: title || t('media.recording'), kind: 'recording' }));
+    const item = await run(() =>
+      upload(blob, 'ghi-am.webm', { title: title || t('media.recording'), kind: 'recording' }),
+    );
     if (item) {
       setBlob(null);
       onReady(item);

@@ -46,7 +46,15 @@ export function Notice({ children }: { children: ComponentChildren }) {
   );
 }
 
-export function Page({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
+export function Page({
+  title,
+  children,
+  actions,
+}: {
+  title: string;
+  children: ComponentChildren;
+  actions?: ComponentChildren;
+}) {
   return (
     <section aria-labelledby="page-title">
       <header class="page-head">

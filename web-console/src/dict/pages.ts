@@ -1,6 +1,9 @@
 /** Labels of the login, dashboard, receivers, media and bulletin pages: Vietnamese and English. */
 export const PAGES = {
-  'login.subtitle': { vi: 'Hệ thống thông tin nguồn — đài truyền thanh cơ sở', en: 'Source-information system for commune radio' },
+  'login.subtitle': {
+    vi: 'Hệ thống thông tin nguồn — đài truyền thanh cơ sở',
+    en: 'Source-information system for commune radio',
+  },
   'login.username': { vi: 'Tên đăng nhập', en: 'Username' },
   'login.password': { vi: 'Mật khẩu', en: 'Password' },
   'login.submit': { vi: 'Đăng nhập', en: 'Log in' },
@@ -13,7 +16,10 @@ export const PAGES = {
   'dash.scheduledToday': { vi: 'Lịch phát hôm nay', en: 'Scheduled today' },
   'dash.map': { vi: 'Bản đồ cụm loa', en: 'Receiver map' },
   'dash.alerts': { vi: 'Cảnh báo đang mở', en: 'Open alerts' },
-  'dash.alertsMissing': { vi: 'Cảnh báo (mất kết nối, lỡ bản tin…) cần mô-đun giám sát.', en: 'Alerts (offline, missed bulletins…) need the monitoring module.' },
+  'dash.alertsMissing': {
+    vi: 'Cảnh báo (mất kết nối, lỡ bản tin…) cần mô-đun giám sát.',
+    en: 'Alerts (offline, missed bulletins…) need the monitoring module.',
+  },
   'dash.noAlerts': { vi: 'Không có cảnh báo nào.', en: 'No open alerts.' },
   'dash.units': { vi: 'Đơn vị', en: 'Units' },
   'units.tree': { vi: 'Cây đơn vị hành chính', en: 'Unit tree' },
@@ -53,7 +59,10 @@ export const PAGES = {
   'recv.sentVolume': { vi: 'lệnh âm lượng', en: 'volume command' },
   'recv.sent': { vi: 'Đã gửi {what}.', en: 'Sent the {what}.' },
   'recv.more': { vi: 'Điều khiển khác', en: 'More controls' },
-  'recv.commandsMissing': { vi: 'Khởi động lại, bật/tắt khuếch đại cần mô-đun lệnh thiết bị.', en: 'Reboot and amplifier control need the device-commands module.' },
+  'recv.commandsMissing': {
+    vi: 'Khởi động lại, bật/tắt khuếch đại cần mô-đun lệnh thiết bị.',
+    en: 'Reboot and amplifier control need the device-commands module.',
+  },
   'recv.confirmReboot': { vi: 'Khởi động lại cụm loa này?', en: 'Reboot this receiver?' },
   'recv.history': { vi: 'Lịch sử phát', en: 'Play history' },
   'recv.when': { vi: 'Lúc', en: 'When' },
@@ -85,8 +94,14 @@ export const PAGES = {
   'media.recordingNow': { vi: 'Đang ghi âm…', en: 'Recording…' },
   'media.saveRec': { vi: 'Lưu bản ghi', en: 'Save the recording' },
   'media.recording': { vi: 'Bản ghi âm', en: 'Recording' },
-  'media.micDenied': { vi: 'Không dùng được micrô. Hãy cho phép trình duyệt dùng micrô.', en: 'The microphone is not available. Allow the browser to use it.' },
-  'media.micInsecure': { vi: 'Ghi âm cần kết nối an toàn (HTTPS).', en: 'Recording needs a secure connection (HTTPS).' },
+  'media.micDenied': {
+    vi: 'Không dùng được micrô. Hãy cho phép trình duyệt dùng micrô.',
+    en: 'The microphone is not available. Allow the browser to use it.',
+  },
+  'media.micInsecure': {
+    vi: 'Ghi âm cần kết nối an toàn (HTTPS).',
+    en: 'Recording needs a secure connection (HTTPS).',
+  },
   'media.noRecorder': { vi: 'Trình duyệt này không ghi âm được.', en: 'This browser cannot record.' },
   'media.tts': { vi: 'Gõ văn bản để đọc thành giọng nói', en: 'Type text to be read aloud' },
   'media.ttsText': { vi: 'Nội dung cần đọc', en: 'Text to read' },

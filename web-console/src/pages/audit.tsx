@@ -24,18 +24,30 @@ export function AuditPage() {
   const actions = [...new Set((entries.data ?? []).map((e) => e.action))].sort();
   return (
     <Page title={t('nav.audit')}>
-      <form class="row wrap filters" onSubmit={apply} role="search">
+      <form class="row wrap filters" onSubmit={apply}>
         <label>
           {t('audit.from')}
-          <input type="datetime-local" value={form.from} onInput={(e) => setForm({ ...form, from: e.currentTarget.value })} />
+          <input
+            type="datetime-local"
+            value={form.from}
+            onInput={(e) => setForm({ ...form, from: e.currentTarget.value })}
+          />
         </label>
         <label>
           {t('audit.to')}
-          <input type="datetime-local" value={form.to} onInput={(e) => setForm({ ...form, to: e.currentTarget.value })} />
+          <input
+            type="datetime-local"
+            value={form.to}
+            onInput={(e) => setForm({ ...form, to: e.currentTarget.value })}
+          />
         </label>
         <label>
           {t('audit.action')}
-          <input list="audit-actions" value={form.action} onInput={(e) => setForm({ ...form, action: e.currentTarget.value })} />
+          <input
+            list="audit-actions"
+            value={form.action}
+            onInput={(e) => setForm({ ...form, action: e.currentTarget.value })}
+          />
           <datalist id="audit-actions">
             {actions.map((a) => (
               <option key={a} value={a} />
@@ -44,10 +56,15 @@ export function AuditPage() {
         </label>
         <label>
           {t('audit.actorId')}
-          <input type="number" min={1} value={form.actor} onInput={(e) => setForm({ ...form, actor: e.currentTarget.value })} />
+          <input
+            type="number"
+            min={1}
+            value={form.actor}
+            onInput={(e) => setForm({ ...form, actor: e.currentTarget.value })}
+          />
         </label>
         <button type="submit">{t('audit.filter')}</button>
-        <a href={auditCsvUrl({ ...filter, limit: 10_000 })} download role="button" class="secondary">
+        <a href={auditCsvUrl({ ...filter, limit: 10_000 })} download class="secondary">
           {t('audit.csv')}
         </a>
       </form>
@@ -76,7 +93,10 @@ export function AuditPage() {
                   </td>
                   <td>{e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—'}</td>
                   <td>
-                    <Badge state={e.outcome === 'ok' ? 'approved' : 'rejected'} label={`${t(`outcome.${e.outcome as 'ok'}`)} ${e.statusCode ?? ''}`} />
+                    <Badge
+                      state={e.outcome === 'ok' ? 'approved' : 'rejected'}
+                      label={`${t(`outcome.${e.outcome as 'ok'}`)} ${e.statusCode ?? ''}`}
+                    />
                   </td>
                 </tr>
               ))}

@@ -74,7 +74,10 @@ export function NewBulletin() {
           </label>
           <label>
             {t('bull.priority')}
-            <select value={String(priority)} onChange={(e) => setPriority(Number(e.currentTarget.value) as PriorityCode)}>
+            <select
+              value={String(priority)}
+              onChange={(e) => setPriority(Number(e.currentTarget.value) as PriorityCode)}
+            >
               <option value="3">{t('prio.3')}</option>
               <option value="2">{t('prio.2')}</option>
               {s.can('bulletins.emergency') && <option value="1">{t('prio.1')}</option>}
@@ -115,7 +118,11 @@ export function NewBulletin() {
             {items.map((i) => (
               <li key={i.id}>
                 <AudioPreview item={i} />
-                <button type="button" class="secondary outline small" onClick={() => setItems(items.filter((x) => x !== i))}>
+                <button
+                  type="button"
+                  class="secondary outline small"
+                  onClick={() => setItems(items.filter((x) => x !== i))}
+                >
                   {t('ui.remove')}
                 </button>
               </li>

@@ -23,7 +23,11 @@ function BulletinView({ id }: { id: number }) {
   if (b.loading && !b.data) return <Loading />;
   if (!b.data) return <ErrorNote error={b.error} />;
   const v = b.data.current;
-  const may = { write: s.can('bulletins.write'), approve: s.can('bulletins.approve'), emergency: s.can('bulletins.emergency') };
+  const may = {
+    write: s.can('bulletins.write'),
+    approve: s.can('bulletins.approve'),
+    emergency: s.can('bulletins.emergency'),
+  };
   const actions = transitionsFor(v.state, may, v.priority);
   const run = async (tr: Transition) => {
     if (tr === 'reject' && !rejecting) {
@@ -43,8 +47,8 @@ function BulletinView({ id }: { id: number }) {
   return (
     <Page title={v.title}>
       <p>
-        <Badge state={v.state} label={t(`bstate.${v.state}`)} /> v{v.version} · {t(`prio.${v.priority}`)} · {t(`field.${v.field as 1}`)} ·{' '}
-        {s.unitName(b.data.unitId)}
+        <Badge state={v.state} label={t(`bstate.${v.state}`)} /> v{v.version} · {t(`prio.${v.priority}`)} ·{' '}
+        {t(`field.${v.field as 1}`)} · {s.unitName(b.data.unitId)}
       </p>
       {v.rejectReason && (
         <p class="note error">
@@ -70,7 +74,12 @@ function BulletinView({ id }: { id: number }) {
           <li key={i.sha256}>
             {i.title || i.sha256.slice(0, 12)} ({duration(i.durationMs)})
             {/* biome-ignore lint/a11y/useMediaCaption: the bulletin's text is its summary */}
-            <audio controls preload="none" src={`/api/v1/media/${i.sha256}/file`} aria-label={t('media.preview', { title: i.title })} />
+            <audio
+              controls
+              preload="none"
+              src={`/api/v1/media/${i.sha256}/file`}
+              aria-label={t('media.preview', { title: i.title })}
+            />
           </li>
         ))}
       </ol>

@@ -23,7 +23,10 @@ export function DashboardPage() {
   const devices = useAsync(() => (s.can('devices.read') ? listDevices() : Promise.resolve([])), []);
   const code = s.unit?.code;
   const report = useAsync(
-    () => (code && s.can('schedules.read') ? unitPlayReport(code, vnDayStart(), new Date(Date.now() + DAY)) : Promise.resolve(null)),
+    () =>
+      code && s.can('schedules.read')
+        ? unitPlayReport(code, vnDayStart(), new Date(Date.now() + DAY))
+        : Promise.resolve(null),
     [code],
   );
   const alerts = useAsync(() => listAlerts('open'), []);
@@ -57,7 +60,11 @@ export function DashboardPage() {
       <div class="grid-2">
         <article>
           <h2>{t('dash.map')}</h2>
-          {devices.loading && !devices.data ? <Loading /> : <DeviceMap devices={list.filter((d) => d.revokedAt === null)} />}
+          {devices.loading && !devices.data ? (
+            <Loading />
+          ) : (
+            <DeviceMap devices={list.filter((d) => d.revokedAt === null)} />
+          )}
         </article>
         <article>
           <h2>{t('dash.alerts')}</h2>

@@ -85,7 +85,11 @@ export function EmergencyPage() {
         <article aria-live="polite">
           <h2>{current.title}</h2>
           <p data-testid="reach">
-            {t('emg.reach', { playing: current.reach.playing, targeted: current.reach.targeted, pct: reachPct(current.reach) })}
+            {t('emg.reach', {
+              playing: current.reach.playing,
+              targeted: current.reach.targeted,
+              pct: reachPct(current.reach),
+            })}
           </p>
           <progress value={reachPct(current.reach)} max={100} aria-label={t('emg.reachLabel')} />
           <button type="button" class="contrast" onClick={stop}>
@@ -122,11 +126,23 @@ export function EmergencyPage() {
             </label>
             <label>
               {t('emg.repeat')}
-              <input type="number" min={1} max={20} value={repeat} onInput={(e) => setRepeat(Number(e.currentTarget.value))} />
+              <input
+                type="number"
+                min={1}
+                max={20}
+                value={repeat}
+                onInput={(e) => setRepeat(Number(e.currentTarget.value))}
+              />
             </label>
             <label>
               {t('emg.expires')}
-              <input type="number" min={1} max={1440} value={minutes} onInput={(e) => setMinutes(Number(e.currentTarget.value))} />
+              <input
+                type="number"
+                min={1}
+                max={1440}
+                value={minutes}
+                onInput={(e) => setMinutes(Number(e.currentTarget.value))}
+              />
             </label>
           </div>
           <button type="submit" class="contrast">

@@ -5,7 +5,11 @@ import { ErrorNote } from '../components/ui.js';
 import { type Lang, t } from '../i18n.js';
 import { navigate } from '../router.js';
 
-export function LoginPage(props: { onLogin: (u: User) => Promise<void>; onLang: (l: Lang) => void; loggedIn: boolean }) {
+export function LoginPage(props: {
+  onLogin: (u: User) => Promise<void>;
+  onLang: (l: Lang) => void;
+  loggedIn: boolean;
+}) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);

@@ -67,7 +67,12 @@ export function MediaPage() {
                   <td>{vnTime(i.createdAt)}</td>
                   <td>
                     {/* biome-ignore lint/a11y/useMediaCaption: library audio; its title is in the row */}
-                    <audio controls preload="none" src={i.audioUrl} aria-label={t('media.preview', { title: i.title })} />
+                    <audio
+                      controls
+                      preload="none"
+                      src={i.audioUrl}
+                      aria-label={t('media.preview', { title: i.title })}
+                    />
                   </td>
                   {mayWrite && (
                     <td>
@@ -105,7 +110,12 @@ function UploadForm({ onReady }: { onReady: (item: LibraryItem) => void }) {
         <legend>{t('media.upload')}</legend>
         <label>
           {t('media.file')}
-          <input type="file" accept="audio/*,.amr,.opus" required onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+          <input
+            type="file"
+            accept="audio/*,.amr,.opus"
+            required
+            onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+          />
         </label>
         <label>
           {t('media.title')}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { COMMAND_KINDS, type CommandKind, sendCommand } from '../api/commands.js';
-import { deviceLogs, devicePlaylist, getDevice, playNow, setVolume, stopPlaying, stateOf } from '../api/devices.js';
+import { deviceLogs, devicePlaylist, getDevice, playNow, setVolume, stateOf, stopPlaying } from '../api/devices.js';
 import { isRouteMissing } from '../api/http.js';
 import { listLibrary } from '../api/library.js';
 import { Badge, ErrorNote, Loading, Notice, Page, Unavailable } from '../components/ui.js';
@@ -12,7 +12,10 @@ export function ReceiverPage({ id }: { id: string }) {
   const s = useSession();
   const dev = useAsync(() => getDevice(id), [id]);
   const logs = useAsync(() => deviceLogs(id, 50), [id]);
-  const programme = useAsync(() => (s.can('schedules.read') ? devicePlaylist(id) : Promise.resolve({ items: [] })), [id]);
+  const programme = useAsync(
+    () => (s.can('schedules.read') ? devicePlaylist(id) : Promise.resolve({ items: [] })),
+    [id],
+  );
   useInterval(() => {
     dev.reload();
     logs.reload();
@@ -85,7 +88,10 @@ export function ReceiverPage({ id }: { id: string }) {
                 <tr key={l.id}>
                   <td>{vnTime(l.startedAt ?? l.receivedAt)}</td>
                   <td>
-                    <Badge state={l.event === 'finished' ? 'played' : l.event} label={t(`event.${l.event}` as 'event.finished')} />
+                    <Badge
+                      state={l.event === 'finished' ? 'played' : l.event}
+                      label={t(`event.${l.event}` as 'event.finished')}
+                    />
                   </td>
                   <td>
                     <code>{l.playId}</code>
@@ -118,7 +124,17 @@ export function ReceiverPage({ id }: { id: string }) {
   );
 }
 
-function Controls({ id, volume, playing, onDone }: { id: string; volume: number; playing: boolean; onDone: () => void }) {
+function Controls({
+  id,
+  volume,
+  playing,
+  onDone,
+}: {
+  id: string;
+  volume: number;
+  playing: boolean;
+  onDone: () => void;
+}) {
   const items = useAsync(() => listLibrary(), []);
   const [sha, setSha] = useState('');
   const [vol, setVol] = useState(volume);
@@ -156,7 +172,12 @@ function Controls({ id, volume, playing, onDone }: { id: string; volume: number;
         <button type="button" disabled={!sha} onClick={act(t('recv.sentPlay'), () => playNow(id, sha))}>
           {t('recv.play')}
         </button>
-        <button type="button" class="secondary" disabled={!playing} onClick={act(t('recv.sentStop'), () => stopPlaying(id))}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={!playing}
+          onClick={act(t('recv.sentStop'), () => stopPlaying(id))}
+        >
           {t('recv.stop')}
         </button>
       </div>

@@ -23,7 +23,7 @@ export function ReceiversPage() {
   );
   return (
     <Page title={t('nav.receivers')}>
-      <div class="filters" role="search">
+      <div class="filters">
         <label>
           {t('recv.search')}
           <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />

@@ -19,12 +19,18 @@ export function ReportsPage() {
   const own = s.unit;
   const children = own ? s.units.filter((u) => u.parentId === own.id) : [];
   const rowsUnits: Unit[] = children.length > 0 ? children : own ? [own] : [];
-  const range = (): [Date, Date] => [new Date(`${from}T00:00:00+07:00`), new Date(Date.parse(`${to}T00:00:00+07:00`) + DAY)];
+  const range = (): [Date, Date] => [
+    new Date(`${from}T00:00:00+07:00`),
+    new Date(Date.parse(`${to}T00:00:00+07:00`) + DAY),
+  ];
   const report = useAsync(async () => {
     const [a, b] = range();
     return Promise.all(rowsUnits.map(async (u) => ({ unit: u, report: await unitPlayReport(u.code, a, b) })));
   }, [from, to, own?.id]);
-  const uptime = useAsync(() => (own ? unitUptimeReport(own.code, ...range()) : Promise.resolve(null)), [from, to, own?.id]);
+  const uptime = useAsync(
+    () => (own ? unitUptimeReport(own.code, ...range()) : Promise.resolve(null)),
+    [from, to, own?.id],
+  );
 
   const rows = report.data ?? [];
   const count = (r: PlayReport, k: string) => r.totals[k] ?? 0;
@@ -33,7 +39,12 @@ export function ReportsPage() {
       `nguon-phat-${from}-${to}.csv`,
       toCsv(
         [t('rep.unit'), t('rep.code'), t('rep.scheduled'), ...STATUSES.map((k) => t(`pstatus.${k}`))],
-        rows.map(({ unit, report: r }) => [unit.name, unit.code, count(r, 'scheduled'), ...STATUSES.map((k) => count(r, k))]),
+        rows.map(({ unit, report: r }) => [
+          unit.name,
+          unit.code,
+          count(r, 'scheduled'),
+          ...STATUSES.map((k) => count(r, k)),
+        ]),
       ),
     );
   return (
@@ -65,7 +76,11 @@ export function ReportsPage() {
                 parts: [
                   { value: count(r, 'played'), className: 'bar-good', name: t('pstatus.played') },
                   { value: count(r, 'missed') + count(r, 'failed'), className: 'bar-bad', name: t('pstatus.missed') },
-                  { value: count(r, 'skipped') + count(r, 'interrupted'), className: 'bar-warn', name: t('pstatus.skipped') },
+                  {
+                    value: count(r, 'skipped') + count(r, 'interrupted'),
+                    className: 'bar-warn',
+                    name: t('pstatus.skipped'),
+                  },
                 ],
               }))}
             />

@@ -96,7 +96,14 @@ export function ScheduleForm({ bulletinId, onCreated }: { bulletinId?: number; o
         {kind === 'once' && (
           <label>
             {t('sch.at')}
-            <input name="at" type="datetime-local" step={1} required value={at} onInput={(e) => setAt(e.currentTarget.value)} />
+            <input
+              name="at"
+              type="datetime-local"
+              step={1}
+              required
+              value={at}
+              onInput={(e) => setAt(e.currentTarget.value)}
+            />
           </label>
         )}
         {(kind === 'daily' || kind === 'weekly') && (
@@ -108,7 +115,13 @@ export function ScheduleForm({ bulletinId, onCreated }: { bulletinId?: number; o
         {kind === 'cron' && (
           <label>
             {t('sch.cron')}
-            <input name="cron" required placeholder="0 7 * * 1-5" value={expr} onInput={(e) => setExpr(e.currentTarget.value)} />
+            <input
+              name="cron"
+              required
+              placeholder="0 7 * * 1-5"
+              value={expr}
+              onInput={(e) => setExpr(e.currentTarget.value)}
+            />
           </label>
         )}
       </div>
@@ -139,12 +152,24 @@ export function ScheduleForm({ bulletinId, onCreated }: { bulletinId?: number; o
       <div class="row wrap">
         <label>
           {t('sch.repeat')}
-          <input type="number" min={1} max={24} value={repeat} onInput={(e) => setRepeat(Number(e.currentTarget.value))} />
+          <input
+            type="number"
+            min={1}
+            max={24}
+            value={repeat}
+            onInput={(e) => setRepeat(Number(e.currentTarget.value))}
+          />
         </label>
         {repeat > 1 && (
           <label>
             {t('sch.interval')}
-            <input type="number" min={1} max={720} value={interval} onInput={(e) => setIntervalMin(Number(e.currentTarget.value))} />
+            <input
+              type="number"
+              min={1}
+              max={720}
+              value={interval}
+              onInput={(e) => setIntervalMin(Number(e.currentTarget.value))}
+            />
           </label>
         )}
         <label>

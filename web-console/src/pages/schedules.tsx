@@ -34,9 +34,7 @@ export function SchedulesPage() {
         <button type="button" class="secondary outline" onClick={() => setWeek(week - 7 * DAY)}>
           ← {t('sch.prevWeek')}
         </button>
-        <strong aria-live="polite">
-          {t('sch.week', { from: vnDate(week), to: vnDate(week + 6 * DAY) })}
-        </strong>
+        <strong aria-live="polite">{t('sch.week', { from: vnDate(week), to: vnDate(week + 6 * DAY) })}</strong>
         <button type="button" class="secondary outline" onClick={() => setWeek(vnWeekStart(Date.now()))}>
           {t('sch.thisWeek')}
         </button>
@@ -48,11 +46,15 @@ export function SchedulesPage() {
       {list.loading && !list.data ? (
         <Loading />
       ) : (
-        <div class="week" role="grid" aria-label={t('sch.calendar')}>
+        <ol class="week" aria-label={t('sch.calendar')}>
           {grid.map((items, i) => {
             const date = vnDate(week + i * DAY);
             return (
-              <div role="gridcell" key={date} class={`day${date === today ? ' today' : ''}`}>
+              <li
+                key={date}
+                class={`day${date === today ? ' today' : ''}`}
+                aria-current={date === today ? 'date' : undefined}
+              >
                 <h3>
                   {t(`day.${(i + 1) as 1}`)} <small>{date.slice(5)}</small>
                 </h3>
@@ -63,10 +65,10 @@ export function SchedulesPage() {
                     </li>
                   ))}
                 </ul>
-              </div>
+              </li>
             );
           })}
-        </div>
+        </ol>
       )}
       {s.can('schedules.write') && (
         <article>

@@ -72,15 +72,26 @@ export function UnitsPage() {
                     <div class="row wrap">
                       <label>
                         {t('rep.code')}
-                        <input required value={child.code} onInput={(e) => setChild({ ...child, code: e.currentTarget.value })} />
+                        <input
+                          required
+                          value={child.code}
+                          onInput={(e) => setChild({ ...child, code: e.currentTarget.value })}
+                        />
                       </label>
                       <label>
                         {t('units.name')}
-                        <input required value={child.name} onInput={(e) => setChild({ ...child, name: e.currentTarget.value })} />
+                        <input
+                          required
+                          value={child.name}
+                          onInput={(e) => setChild({ ...child, name: e.currentTarget.value })}
+                        />
                       </label>
                       <label>
                         {t('units.level')}
-                        <select value={child.level} onChange={(e) => setChild({ ...child, level: e.currentTarget.value })}>
+                        <select
+                          value={child.level}
+                          onChange={(e) => setChild({ ...child, level: e.currentTarget.value })}
+                        >
                           {UNIT_LEVELS.map((l) => (
                             <option key={l} value={l}>
                               {t(`level.${l}`)}

@@ -58,7 +58,9 @@ export function UsersPage() {
                       <select
                         aria-label={t('users.roleOf', { name: u.username })}
                         value={u.role}
-                        onChange={(e) => act(() => patchUser(u.id, { role: e.currentTarget.value as Role }), t('users.saved'))}
+                        onChange={(e) =>
+                          act(() => patchUser(u.id, { role: e.currentTarget.value as Role }), t('users.saved'))
+                        }
                       >
                         {grantable.map((r) => (
                           <option key={r} value={r}>
@@ -71,7 +73,13 @@ export function UsersPage() {
                     )}
                   </td>
                   <td>{s.unitName(u.unitId)}</td>
-                  <td>{u.disabled ? t('users.disabled') : u.lockedUntil && u.lockedUntil > Date.now() ? t('users.locked') : t('users.active')}</td>
+                  <td>
+                    {u.disabled
+                      ? t('users.disabled')
+                      : u.lockedUntil && u.lockedUntil > Date.now()
+                        ? t('users.locked')
+                        : t('users.active')}
+                  </td>
                   {mayWrite && (
                     <td class="row">
                       {u.id !== s.user.id && (
@@ -100,7 +108,13 @@ export function UsersPage() {
 
 function NewUser({ roles, onDone }: { roles: Role[]; onDone: () => void }) {
   const s = useSession();
-  const [f, setF] = useState({ username: '', displayName: '', password: '', role: roles.at(-1) ?? 'viewer', unitCode: s.unit?.code ?? '' });
+  const [f, setF] = useState({
+    username: '',
+    displayName: '',
+    password: '',
+    role: roles.at(-1) ?? 'viewer',
+    unitCode: s.unit?.code ?? '',
+  });
   const [error, setError] = useState<unknown>(null);
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
   const submit = async (e: Event) => {
@@ -116,9 +130,7 @@ function NewUser({ roles, onDone }: { roles: Role[]; onDone: () => void }) {
   };
   return (
     <details>
-      <summary role="button" class="secondary">
-        {t('users.new')}
-      </summary>
+      <summary>{t('users.new')}</summary>
       <form onSubmit={submit}>
         <div class="row wrap">
           <label>
@@ -131,7 +143,14 @@ function NewUser({ roles, onDone }: { roles: Role[]; onDone: () => void }) {
           </label>
           <label>
             {t('login.password')}
-            <input type="password" required minLength={10} autocomplete="new-password" value={f.password} onInput={set('password')} />
+            <input
+              type="password"
+              required
+              minLength={10}
+              autocomplete="new-password"
+              value={f.password}
+              onInput={set('password')}
+            />
           </label>
           <label>
             {t('users.role')}
