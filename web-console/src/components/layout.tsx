@@ -1,7 +1,7 @@
 import type { Permission } from '@nguon/schemas';
 import { ROLE_LABELS } from '@nguon/schemas';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getLang, type Key, type Lang, t } from '../i18n.js';
 import { Link, useLocation } from '../router.js';
 import { useSession } from '../session.js';
@@ -33,7 +33,13 @@ export function Layout({ children, onLang }: { children: ComponentChildren; onLa
   const session = useSession();
   const { path } = useLocation();
   const [open, setOpen] = useState(false);
-  useEffect(() => setOpen(false), [path]);
+  const first = useRef(true);
+  useEffect(() => {
+    setOpen(false);
+    // After a navigation, move focus to the page so keyboard and screen-reader users start there.
+    if (first.current) first.current = false;
+    else document.getElementById('main')?.focus();
+  }, [path]);
   const items = NAV.filter((n) => n.permission === null || session.can(n.permission));
   const current = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
   return (

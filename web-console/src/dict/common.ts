@@ -31,7 +31,7 @@ export const COMMON = {
   'nav.units': { vi: 'Đơn vị hành chính', en: 'Units' },
   'nav.audit': { vi: 'Nhật ký thao tác', en: 'Audit log' },
 
-  'state.online': { vi: 'Đang kết nối', en: 'Online' },
+  'state.online': { vi: 'Trực tuyến', en: 'Online' },
   'state.offline': { vi: 'Mất kết nối', en: 'Offline' },
   'state.playing': { vi: 'Đang phát', en: 'Playing' },
   'state.revoked': { vi: 'Đã thu hồi', en: 'Revoked' },

@@ -10,7 +10,7 @@ export const PAGES = {
   'login.already': { vi: 'Bạn đã đăng nhập.', en: 'You are logged in.' },
   'login.continue': { vi: 'Tiếp tục', en: 'Continue' },
 
-  'dash.unitCounts': { vi: '{online}/{total} cụm loa kết nối', en: '{online}/{total} receivers online' },
+  'dash.unitCounts': { vi: '{online}/{total} cụm loa trực tuyến', en: '{online}/{total} receivers online' },
   'dash.playedToday': { vi: 'Đã phát hôm nay', en: 'Played today' },
   'dash.missedToday': { vi: 'Bị lỡ hôm nay', en: 'Missed today' },
   'dash.scheduledToday': { vi: 'Lịch phát hôm nay', en: 'Scheduled today' },

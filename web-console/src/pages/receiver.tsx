@@ -3,6 +3,7 @@ import { COMMAND_KINDS, type CommandKind, sendCommand } from '../api/commands.js
 import { deviceLogs, devicePlaylist, getDevice, playNow, setVolume, stateOf, stopPlaying } from '../api/devices.js';
 import { isRouteMissing } from '../api/http.js';
 import { listLibrary } from '../api/library.js';
+import { listSchedules } from '../api/schedules.js';
 import { Badge, ErrorNote, Loading, Notice, Page, Unavailable } from '../components/ui.js';
 import { ago, duration, t, vnTime } from '../i18n.js';
 import { useSession } from '../session.js';
@@ -16,10 +17,25 @@ export function ReceiverPage({ id }: { id: string }) {
     () => (s.can('schedules.read') ? devicePlaylist(id) : Promise.resolve({ items: [] })),
     [id],
   );
+  const names = useAsync(async () => {
+    const [items, schedules] = await Promise.all([
+      listLibrary().catch(() => []),
+      s.can('schedules.read') ? listSchedules().catch(() => []) : [],
+    ]);
+    return {
+      bySha: new Map(items.map((i) => [i.sha256, i.title])),
+      bySchedule: new Map(schedules.map((x) => [x.id, x.title])),
+    };
+  }, [id]);
   useInterval(() => {
     dev.reload();
     logs.reload();
   }, 5000);
+  /** A scheduled play's key is `s<schedule>r<revision>t<instant>`; anything else is named by its audio. */
+  const whatPlayed = (playId: string, sha256: string) => {
+    const schedule = /^s(\d+)r/.exec(playId)?.[1];
+    return (schedule && names.data?.bySchedule.get(Number(schedule))) || names.data?.bySha.get(sha256) || playId;
+  };
 
   if (dev.loading && !dev.data) return <Loading />;
   if (!dev.data) return <ErrorNote error={dev.error} />;
@@ -93,9 +109,7 @@ export function ReceiverPage({ id }: { id: string }) {
                       label={t(`event.${l.event}` as 'event.finished')}
                     />
                   </td>
-                  <td>
-                    <code>{l.playId}</code>
-                  </td>
+                  <td title={l.playId}>{whatPlayed(l.playId, l.sha256)}</td>
                   <td>{l.playedMs != null ? duration(l.playedMs) : '—'}</td>
                   <td>{l.reason ?? ''}</td>
                 </tr>
