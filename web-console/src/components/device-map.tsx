@@ -20,7 +20,7 @@ export function DeviceMap({ devices }: { devices: readonly DeviceRow[] }) {
                 key={device.id}
                 aria-label={`${device.name}: ${t(`state.${state}`)}`}
               >
-                <circle cx={x} cy={y} r={state === 'playing' ? 8 : 6} class={`dot ${state}`}>
+                <circle cx={x} cy={y} r={state === 'playing' ? 11 : 9} class={`dot ${state}`}>
                   <title>{`${device.name} — ${t(`state.${state}`)}`}</title>
                 </circle>
               </Link>

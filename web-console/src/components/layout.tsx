@@ -40,6 +40,7 @@ export function Layout({ children, onLang }: { children: ComponentChildren; onLa
     if (first.current) first.current = false;
     else document.getElementById('main')?.focus();
   }, [path]);
+  const who = `${session.user.displayName} · ${ROLE_LABELS[session.user.role][getLang()]} · ${session.unit?.name ?? ''}`;
   const items = NAV.filter((n) => n.permission === null || session.can(n.permission));
   const current = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
   return (
@@ -61,7 +62,7 @@ export function Layout({ children, onLang }: { children: ComponentChildren; onLa
           Nguồn
         </Link>
         <span class="who" data-testid="who">
-          {session.user.displayName} · {ROLE_LABELS[session.user.role][getLang()]} · {session.unit?.name ?? ''}
+          {who}
         </span>
         <LangToggle onLang={onLang} />
         <button type="button" class="secondary outline" onClick={session.logout}>
@@ -69,6 +70,7 @@ export function Layout({ children, onLang }: { children: ComponentChildren; onLa
         </button>
       </header>
       <nav id="nav" class={open ? 'open' : ''} aria-label={t('nav.main')}>
+        <p class="who-nav muted">{who}</p>
         <ul>
           {items.map((n) => (
             <li key={n.href}>
