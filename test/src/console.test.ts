@@ -220,6 +220,13 @@ describe('the web console in chromium', () => {
 
     await page.goto(`${server.baseUrl}/users`);
     await page.getByRole('alert').getByText('Vai trò của bạn không được phép làm việc này.').waitFor();
+
+    // Keyboard: the first Tab reaches the skip link, with a visible focus ring.
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(
+      `(() => { const el = document.activeElement; return { text: el?.textContent, outline: getComputedStyle(el).outlineStyle }; })()`,
+    );
+    expect(focused).toEqual({ text: 'Bỏ qua, tới nội dung chính', outline: 'solid' });
   });
 
   it('keeps screenshots of the main pages at desktop and phone size', async () => {

@@ -1,5 +1,5 @@
-import { useMemo } from 'preact/hooks';
-import { listAlerts } from '../api/alerts.js';
+import { useEffect, useMemo } from 'preact/hooks';
+import { ALERTS_STREAM_URL, listAlerts } from '../api/alerts.js';
 import { countStates, type DeviceRow, listDevices } from '../api/devices.js';
 import { unitPlayReport } from '../api/reports.js';
 import { subtreeIds, unitTree } from '../api/units.js';
@@ -34,6 +34,14 @@ export function DashboardPage() {
     devices.reload();
     report.reload();
   }, 10_000);
+  // Alerts are pushed (server-sent events) once monitoring is on the server; each one reloads the panel.
+  const alertsLive = alerts.data !== undefined;
+  useEffect(() => {
+    if (!alertsLive) return;
+    const es = new EventSource(ALERTS_STREAM_URL);
+    es.onmessage = () => alerts.reload();
+    return () => es.close();
+  }, [alertsLive, alerts.reload]);
 
   const list = devices.data ?? [];
   const counts = countStates(list);

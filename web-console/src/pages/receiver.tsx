@@ -167,7 +167,13 @@ function Controls({
       else setError(err);
     }
   };
-  const command = (k: CommandKind) => act(t(`cmd.${k}`), () => sendCommand(id, k));
+  const command = (k: CommandKind) => {
+    const run = act(t(`cmd.${k}`), () => sendCommand(id, k));
+    return () => {
+      if (k === 'reboot' && !confirm(t('recv.confirmReboot'))) return;
+      void run();
+    };
+  };
   return (
     <article>
       <h2>{t('recv.control')}</h2>
