@@ -89,3 +89,14 @@ export const setVolume = (id: string, volume: number, muted?: boolean) =>
     { volume, ...(muted === undefined ? {} : { muted }) },
     Accepted,
   );
+
+export const GroupSchema = z.object({
+  id: z.number().int(),
+  unitId: z.number().int(),
+  unitCode: z.string(),
+  name: z.string(),
+  deviceCount: z.number(),
+});
+export type Group = z.infer<typeof GroupSchema>;
+/** Receiver groups (zones) in scope, for targeting schedules. */
+export const listGroups = () => get('/api/v1/groups', z.object({ groups: z.array(GroupSchema) })).then((r) => r.groups);

@@ -2,6 +2,7 @@ import type { Recurrence, ScheduleInput, ScheduleTarget } from '@nguon/schemas';
 import { useState } from 'preact/hooks';
 import { listBulletins } from '../api/bulletins.js';
 import { type Conflict, createSchedule } from '../api/schedules.js';
+import { TargetPicker } from '../components/target-picker.js';
 import { ErrorNote, Notice } from '../components/ui.js';
 import { t } from '../i18n.js';
 import { useSession } from '../session.js';
@@ -23,7 +24,7 @@ export function ScheduleForm({ bulletinId, onCreated }: { bulletinId?: number; o
   const [endDate, setEndDate] = useState('');
   const [repeat, setRepeat] = useState(1);
   const [interval, setIntervalMin] = useState(30);
-  const [unitCode, setUnitCode] = useState(s.unit?.code ?? '');
+  const [target, setTarget] = useState<ScheduleTarget | null>(s.unit ? { unit: s.unit.code } : null);
   const [conflicts, setConflicts] = useState<Conflict[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState(false);
@@ -38,11 +39,10 @@ export function ScheduleForm({ bulletinId, onCreated }: { bulletinId?: number; o
     setError(null);
     setCreated(false);
     try {
-      const targets: ScheduleTarget[] = [{ unit: unitCode }];
       const input: ScheduleInput = {
         bulletinId: Number(bulletin),
         recurrence: recurrence(),
-        targets,
+        targets: target ? [target] : [],
         acceptConflicts,
         ...(startDate ? { startDate } : {}),
         ...(endDate ? { endDate } : {}),
@@ -172,16 +172,7 @@ export function ScheduleForm({ bulletinId, onCreated }: { bulletinId?: number; o
             />
           </label>
         )}
-        <label>
-          {t('sch.target')}
-          <select name="target" value={unitCode} onChange={(e) => setUnitCode(e.currentTarget.value)}>
-            {s.units.map((u) => (
-              <option key={u.id} value={u.code}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TargetPicker onChange={setTarget} />
       </div>
       {conflicts && (
         <div class="note warn" role="alert" data-testid="conflicts">
@@ -210,7 +201,7 @@ export function ScheduleForm({ bulletinId, onCreated }: { bulletinId?: number; o
       <ErrorNote error={error} />
       {created && <Notice>{t('sch.created')}</Notice>}
       {!conflicts && (
-        <button type="submit" disabled={!bulletin}>
+        <button type="submit" disabled={!bulletin || !target}>
           {t('sch.create')}
         </button>
       )}
