@@ -8,7 +8,7 @@ export interface Bar {
 export function BarChart({ bars, title }: { bars: Bar[]; title: string }) {
   const max = Math.max(1, ...bars.map((b) => b.parts.reduce((s, p) => s + p.value, 0)));
   const rowH = 28;
-  const labelW = 160;
+  const labelW = 170;
   const width = 600;
   const height = bars.length * rowH + 10;
   return (
@@ -19,7 +19,7 @@ export function BarChart({ bars, title }: { bars: Bar[]; title: string }) {
         return (
           <g key={b.label}>
             <text x={labelW - 6} y={y + 16} text-anchor="end" class="chart-label">
-              {b.label.length > 24 ? `${b.label.slice(0, 23)}…` : b.label}
+              {b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label}
             </text>
             {b.parts.map((p) => {
               const w = (p.value / max) * (width - labelW - 10);

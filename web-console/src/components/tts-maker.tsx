@@ -53,9 +53,12 @@ export function AudioPreview({ item }: { item: LibraryItem }) {
 export function TtsMaker({
   onReady,
   defaultTitle = '',
+  askTitle = true,
 }: {
   onReady: (item: LibraryItem) => void;
   defaultTitle?: string;
+  /** In a bulletin the audio takes the bulletin's title, so the field is not asked again. */
+  askTitle?: boolean;
 }) {
   const [text, setText] = useState('');
   const [title, setTitle] = useState(defaultTitle);
@@ -86,15 +89,17 @@ export function TtsMaker({
         />
       </label>
       <div class="row wrap">
-        <label>
-          {t('media.title')}
-          <input
-            name="tts-title"
-            value={title}
-            placeholder={defaultTitle}
-            onInput={(e) => setTitle(e.currentTarget.value)}
-          />
-        </label>
+        {askTitle && (
+          <label>
+            {t('media.title')}
+            <input
+              name="tts-title"
+              value={title}
+              placeholder={defaultTitle}
+              onInput={(e) => setTitle(e.currentTarget.value)}
+            />
+          </label>
+        )}
         <label>
           {t('media.speed')}
           <select value={String(speed)} onChange={(e) => setSpeed(Number(e.currentTarget.value))}>

@@ -84,7 +84,7 @@ export function NewBulletin() {
             </select>
           </label>
         </div>
-        <TtsMaker onReady={add} defaultTitle={title} />
+        <TtsMaker onReady={add} defaultTitle={title} askTitle={false} />
         <fieldset>
           <legend>{t('bull.fromLibrary')}</legend>
           <div class="row wrap">
