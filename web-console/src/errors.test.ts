@@ -41,3 +41,22 @@ describe('errors in plain Vietnamese', () => {
     }
   });
 });
+
+describe('validation in plain Vietnamese', () => {
+  it('says what is missing, from the shared schemas, checked in the browser', async () => {
+    const { BulletinInputSchema } = await import('@nguon/schemas');
+    const r = BulletinInputSchema.safeParse({ title: ' ', items: [] });
+    expect(r.success).toBe(false);
+    const text = describeError(r.error);
+    expect(text).toContain('Hãy nhập tiêu đề.');
+    expect(text).toContain('Bản tin cần ít nhất một âm thanh.');
+    expect(text).not.toMatch(/required|audio item/);
+  });
+
+  it('turns the server validation details into Vietnamese, with no English field paths', () => {
+    const err = new ApiError(400, 'validation_failed', 'invalid body', [
+      { path: '/limit', message: 'Too big: expected number to be <=500' },
+    ]);
+    expect(describeError(err)).toBe('Thông tin nhập chưa hợp lệ. Kiểm tra lại các ô đã nhập.');
+  });
+});

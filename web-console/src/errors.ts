@@ -35,6 +35,21 @@ const BY_MESSAGE: Array<[RegExp, Key]> = [
   [/may not change your own/, 'err.ownAccount'],
 ];
 
+/** The shared schemas' own messages (checked in the browser before sending, and by the server). */
+const FIELD_MESSAGES: Array<[RegExp, Key]> = [
+  [/a title is required/, 'val.title'],
+  [/at least one audio item/, 'val.items'],
+  [/a date and time/, 'val.dateTime'],
+  [/a time of day/, 'val.time'],
+  [/a date YYYY-MM-DD/, 'val.date'],
+  [/start date is after the end date/, 'val.dateOrder'],
+];
+
+function fieldIssue(message: string): string {
+  for (const [re, key] of FIELD_MESSAGES) if (re.test(message)) return t(key);
+  return t('val.other');
+}
+
 const BY_CODE: Record<string, Key> = {
   network: 'err.network',
   unauthorized: 'err.session',
@@ -52,15 +67,16 @@ const BY_CODE: Record<string, Key> = {
 };
 
 export function describeError(err: unknown): string {
-  if (err instanceof ZodError) return t('err.validation', { detail: err.issues.map((i) => i.message).join('; ') });
+  if (err instanceof ZodError)
+    return t('err.validation', { detail: [...new Set(err.issues.map((i) => fieldIssue(i.message)))].join(' ') });
   if (!(err instanceof ApiError)) return t('err.generic');
   const minutes = /locked for (\d+)/.exec(err.message)?.[1] ?? '15';
   for (const [re, key] of BY_MESSAGE) if (re.test(err.message)) return t(key, { n: minutes });
-  const detail = Array.isArray(err.details)
-    ? (err.details as Array<{ path?: string; message?: string }>)
-        .map((d) => `${d.path ?? ''} ${d.message ?? ''}`.trim())
-        .join('; ')
-    : '';
+  // Validation details name fields in English: say what is wrong in Vietnamese instead.
+  const issues = Array.isArray(err.details) ? (err.details as Array<{ message?: string }>) : [];
+  const detail = issues.length
+    ? [...new Set(issues.map((d) => fieldIssue(d.message ?? '')))].join(' ')
+    : t('val.other');
   return t(BY_CODE[err.code] ?? 'err.generic', { detail: detail || err.message, id: err.requestId ?? '—' });
 }
 
