@@ -248,6 +248,7 @@ describe('the web console in chromium', () => {
       ['users', '/users'],
       ['units', '/units'],
       ['audit', '/audit'],
+      ['account', '/account'],
     ];
     for (const [name, url] of pages) {
       await page.goto(`${server.baseUrl}${url}`);

@@ -5,6 +5,7 @@ import { listUnits } from './api/units.js';
 import { Layout } from './components/layout.js';
 import { ErrorNote, Loading } from './components/ui.js';
 import { getLang, type Lang, setLang, t } from './i18n.js';
+import { AccountPage } from './pages/account.js';
 import { AuditPage } from './pages/audit.js';
 import { BulletinPage } from './pages/bulletin.js';
 import { BulletinsPage } from './pages/bulletins.js';
@@ -37,6 +38,7 @@ function Routes() {
   if (path === '/users') return <UsersPage />;
   if (path === '/units') return <UnitsPage />;
   if (path === '/audit') return <AuditPage />;
+  if (path === '/account') return <AccountPage />;
   return <p>{t('ui.pageNotFound')}</p>;
 }
 

@@ -61,16 +61,18 @@ export function Layout({ children, onLang }: { children: ComponentChildren; onLa
         <Link href="/" class="brand">
           Nguồn
         </Link>
-        <span class="who" data-testid="who">
+        <Link class="who" data-testid="who" href="/account" title={t('acct.title')}>
           {who}
-        </span>
+        </Link>
         <LangToggle onLang={onLang} />
         <button type="button" class="secondary outline" onClick={session.logout}>
           {t('nav.logout')}
         </button>
       </header>
       <nav id="nav" class={open ? 'open' : ''} aria-label={t('nav.main')}>
-        <p class="who-nav muted">{who}</p>
+        <Link class="who-nav muted" href="/account">
+          {who}
+        </Link>
         <ul>
           {items.map((n) => (
             <li key={n.href}>

@@ -162,6 +162,17 @@ export const WORK = {
   'units.create': { vi: 'Thêm', en: 'Add' },
   'units.pick': { vi: 'Chọn một đơn vị trong cây.', en: 'Pick a unit in the tree.' },
 
+  'acct.title': { vi: 'Tài khoản của tôi', en: 'My account' },
+  'acct.change': { vi: 'Đổi mật khẩu', en: 'Change password' },
+  'acct.current': { vi: 'Mật khẩu hiện tại', en: 'Current password' },
+  'acct.next': { vi: 'Mật khẩu mới (ít nhất 10 ký tự)', en: 'New password (10+ characters)' },
+  'acct.again': { vi: 'Nhập lại mật khẩu mới', en: 'New password again' },
+  'acct.mismatch': { vi: 'Hai lần nhập mật khẩu mới không khớp.', en: 'The two new passwords differ.' },
+  'acct.done': {
+    vi: 'Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.',
+    en: 'Password changed. Your other sessions have ended.',
+  },
+  'acct.save': { vi: 'Đổi mật khẩu', en: 'Change password' },
   'audit.from': { vi: 'Từ', en: 'From' },
   'audit.to': { vi: 'Đến', en: 'To' },
   'audit.action': { vi: 'Thao tác', en: 'Action' },
