@@ -12,6 +12,8 @@ COPY web-console/package.json web-console/
 COPY test/package.json test/
 RUN npm ci --no-audit --no-fund
 COPY . .
+# The operators' web console, served by the server at / (issue 9).
+RUN npm run build -w web-console
 ENV NGUON_DATA_DIR=/data NGUON_HTTP_PORT=8080 NGUON_MQTT_PORT=1884
 VOLUME /data
 EXPOSE 8080 1884

@@ -21,6 +21,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/src/**/*.test.ts'],
+          // The server serves the web console's build; the browser tests need it current.
+          globalSetup: ['test/src/support/console-build.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Integration tests start real brokers, servers and ffmpeg: keep them off each other's CPU.

@@ -41,6 +41,7 @@ import type { Uplink } from './modules/uplink/uplink.js';
 import { uplinkRoutes } from './modules/uplink/uplink.routes.js';
 import { accessPlugin } from './plugins/access.js';
 import { auditHook } from './plugins/audit-hook.js';
+import { consoleStatic } from './plugins/console-static.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 
 export interface AppServices extends Scheduling {
@@ -130,5 +131,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     units: s.units,
     maxXmlBytes: config.cap.maxXmlBytes,
   });
+  await app.register(consoleStatic);
   return app;
 }

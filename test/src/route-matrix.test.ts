@@ -27,6 +27,7 @@ let tone = '';
 /** Every route of the server, its rule, and how to aim a request at a target inside or outside scope. */
 const CASES: Record<string, Case> = {
   'GET /health': { rule: 'public', make: () => ({ url: '/health' }) },
+  'GET /*': { rule: 'public', make: () => ({ url: '/receivers' }) },
   'POST /api/v1/auth/login': {
     rule: 'public',
     make: () => ({ url: '/api/v1/auth/login', body: { username: 'm-viewer', password: 'matrix-password-1' } }),

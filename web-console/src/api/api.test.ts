@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { match } from '../router.js';
+import { transitionsFor } from './bulletins.js';
+import { ApiError, isRouteMissing } from './http.js';
+import { toCsv } from './reports.js';
+import { conflictsOf } from './schedules.js';
+
+describe('the console client', () => {
+  it('tells a route this server lacks from a missing record', () => {
+    expect(isRouteMissing(new ApiError(404, 'not_found', 'no route GET /api/v1/alerts'))).toBe(true);
+    expect(isRouteMissing(new ApiError(404, 'not_found', 'bulletin 4 not found'))).toBe(false);
+    expect(isRouteMissing(new ApiError(403, 'forbidden', 'no route'))).toBe(false);
+  });
+
+  it('reads the conflicts of a 409 and nothing else', () => {
+    const conflict = {
+      scheduleId: 3,
+      title: 'A',
+      priority: 3,
+      origin: 'commune',
+      overlaps: 1,
+      devices: 4,
+      firstAt: '2026-11-22 07:00',
+      resolution: 'x',
+    };
+    expect(conflictsOf(new ApiError(409, 'conflict', 'overlaps', { conflicts: [conflict] }))).toEqual([conflict]);
+    expect(conflictsOf(new ApiError(409, 'conflict', 'the schedule is cancelled'))).toBeNull();
+    expect(conflictsOf(new Error('x'))).toBeNull();
+  });
+
+  it('offers each role only the bulletin actions its permissions allow', () => {
+    const operator = { write: true, approve: false, emergency: false };
+    const approver = { write: false, approve: true, emergency: false };
+    const province = { write: true, approve: false, emergency: true };
+    expect(transitionsFor('draft', operator, 3)).toEqual(['submit', 'archive']);
+    expect(transitionsFor('submitted', operator, 3)).toEqual(['withdraw', 'archive']);
+    expect(transitionsFor('submitted', approver, 3)).toEqual(['approve', 'reject']);
+    expect(transitionsFor('approved', approver, 3)).toEqual([]);
+    expect(transitionsFor('draft', province, 1)).toEqual(['submit', 'approve-on-send', 'archive']);
+    expect(transitionsFor('draft', province, 3)).not.toContain('approve-on-send');
+  });
+
+  it('writes CSV that spreadsheets read safely', () => {
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['Xã "Phú Vang", Huế', 3],
+          ['=1+1', -2],
+        ],
+      ),
+    ).toBe('a,b\r\n"Xã ""Phú Vang"", Huế",3\r\n\'=1+1,-2');
+  });
+
+  it('matches console paths with their parameters', () => {
+    expect(match('/receivers/:id', '/receivers/r%20x')).toEqual({ id: 'r x' });
+    expect(match('/receivers/:id', '/receivers')).toBeNull();
+    expect(match('/bulletins/:id', '/schedules/3')).toBeNull();
+  });
+});

@@ -1,0 +1,227 @@
+import { useState } from 'preact/hooks';
+import { COMMAND_KINDS, type CommandKind, sendCommand } from '../api/commands.js';
+import { deviceLogs, devicePlaylist, getDevice, playNow, setVolume, stateOf, stopPlaying } from '../api/devices.js';
+import { isRouteMissing } from '../api/http.js';
+import { listLibrary } from '../api/library.js';
+import { listSchedules } from '../api/schedules.js';
+import { Badge, ErrorNote, Loading, Notice, Page, Unavailable } from '../components/ui.js';
+import { ago, duration, t, vnTime } from '../i18n.js';
+import { useSession } from '../session.js';
+import { useAsync, useInterval } from '../use-async.js';
+
+export function ReceiverPage({ id }: { id: string }) {
+  const s = useSession();
+  const dev = useAsync(() => getDevice(id), [id]);
+  const logs = useAsync(() => deviceLogs(id, 50), [id]);
+  const programme = useAsync(
+    () => (s.can('schedules.read') ? devicePlaylist(id) : Promise.resolve({ items: [] })),
+    [id],
+  );
+  const names = useAsync(async () => {
+    const [items, schedules] = await Promise.all([
+      listLibrary().catch(() => []),
+      s.can('schedules.read') ? listSchedules().catch(() => []) : [],
+    ]);
+    return {
+      bySha: new Map(items.map((i) => [i.sha256, i.title])),
+      bySchedule: new Map(schedules.map((x) => [x.id, x.title])),
+    };
+  }, [id]);
+  useInterval(() => {
+    dev.reload();
+    logs.reload();
+  }, 5000);
+  /** A scheduled play's key is `s<schedule>r<revision>t<instant>`; anything else is named by its audio. */
+  const whatPlayed = (playId: string, sha256: string) => {
+    const schedule = /^s(\d+)r/.exec(playId)?.[1];
+    return (schedule && names.data?.bySchedule.get(Number(schedule))) || names.data?.bySha.get(sha256) || playId;
+  };
+
+  if (dev.loading && !dev.data) return <Loading />;
+  if (!dev.data) return <ErrorNote error={dev.error} />;
+  const { device, status } = dev.data;
+  const h = status?.health;
+  const st = stateOf({ status, revokedAt: device.revokedAt });
+  return (
+    <Page title={device.name}>
+      <p>
+        <Badge state={st} label={t(`state.${st}`)} /> {s.unitName(device.unitId)} · <code>{device.id}</code>
+      </p>
+      <div class="grid-2">
+        <article>
+          <h2>{t('recv.health')}</h2>
+          {h ? (
+            <dl class="facts">
+              <dt>{t('recv.link')}</dt>
+              <dd>
+                {t(`link.${h.link.type}`)}
+                {h.link.signalDbm != null ? `, ${h.link.signalDbm} dBm` : ''}
+              </dd>
+              <dt>{t('recv.temp')}</dt>
+              <dd>{h.cpuTempC != null ? `${h.cpuTempC.toFixed(1)} °C` : '—'}</dd>
+              <dt>{t('recv.volume')}</dt>
+              <dd>
+                {h.volume}
+                {h.muted ? ` (${t('recv.muted')})` : ''}
+              </dd>
+              <dt>{t('recv.disk')}</dt>
+              <dd>{h.diskUsedPct != null ? `${Math.round(h.diskUsedPct)} %` : '—'}</dd>
+              <dt>{t('recv.power')}</dt>
+              <dd>{h.power ? (h.power.underVoltage ? t('recv.underVoltage') : t('recv.powerOk')) : '—'}</dd>
+              <dt>{t('recv.amplifier')}</dt>
+              <dd>{h.amplifierOn == null ? '—' : h.amplifierOn ? t('ui.on') : t('ui.off')}</dd>
+              <dt>{t('recv.version')}</dt>
+              <dd>{h.agentVersion}</dd>
+              <dt>{t('recv.lastSeen')}</dt>
+              <dd>{status ? ago(status.lastSeenAt) : '—'}</dd>
+              <dt>{t('recv.nowPlaying')}</dt>
+              <dd data-testid="now-playing">{h.playing ? h.playing.playId : t('recv.idle')}</dd>
+            </dl>
+          ) : (
+            <p class="muted">{t('recv.noHealth')}</p>
+          )}
+        </article>
+        {s.can('devices.control') && device.revokedAt === null ? (
+          <Controls id={id} volume={h?.volume ?? device.volume} playing={!!h?.playing} onDone={dev.reload} />
+        ) : null}
+      </div>
+      <article>
+        <h2>{t('recv.history')}</h2>
+        <ErrorNote error={logs.error} />
+        <div class="table-wrap">
+          <table class="striped" data-testid="play-log">
+            <thead>
+              <tr>
+                <th scope="col">{t('recv.when')}</th>
+                <th scope="col">{t('recv.event')}</th>
+                <th scope="col">{t('recv.what')}</th>
+                <th scope="col">{t('recv.played')}</th>
+                <th scope="col">{t('recv.reason')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(logs.data?.logs ?? []).map((l) => (
+                <tr key={l.id}>
+                  <td>{vnTime(l.startedAt ?? l.receivedAt)}</td>
+                  <td>
+                    <Badge
+                      state={l.event === 'finished' ? 'played' : l.event}
+                      label={t(`event.${l.event}` as 'event.finished')}
+                    />
+                  </td>
+                  <td title={l.playId}>{whatPlayed(l.playId, l.sha256)}</td>
+                  <td>{l.playedMs != null ? duration(l.playedMs) : '—'}</td>
+                  <td>{l.reason ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </article>
+      {s.can('schedules.read') && (
+        <article>
+          <h2>{t('recv.programme')}</h2>
+          {(programme.data?.items ?? []).length === 0 ? (
+            <p class="muted">{t('recv.noProgramme')}</p>
+          ) : (
+            <ul>
+              {programme.data?.items.map((i) => (
+                <li key={i.key}>
+                  {i.local} — {i.title} ({duration(i.durationMs)}) <Badge state={i.status} label={i.status} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </article>
+      )}
+    </Page>
+  );
+}
+
+function Controls({
+  id,
+  volume,
+  playing,
+  onDone,
+}: {
+  id: string;
+  volume: number;
+  playing: boolean;
+  onDone: () => void;
+}) {
+  const items = useAsync(() => listLibrary(), []);
+  const [sha, setSha] = useState('');
+  const [vol, setVol] = useState(volume);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState('');
+  const [missing, setMissing] = useState(false);
+  const act = (what: string, fn: () => Promise<unknown>) => async () => {
+    setError(null);
+    setDone('');
+    try {
+      await fn();
+      setDone(what);
+      onDone();
+    } catch (err) {
+      if (isRouteMissing(err)) setMissing(true);
+      else setError(err);
+    }
+  };
+  const command = (k: CommandKind) => {
+    const run = act(t(`cmd.${k}`), () => sendCommand(id, k));
+    return () => {
+      if (k === 'reboot' && !confirm(t('recv.confirmReboot'))) return;
+      void run();
+    };
+  };
+  return (
+    <article>
+      <h2>{t('recv.control')}</h2>
+      <label>
+        {t('recv.playItem')}
+        <select value={sha} onChange={(e) => setSha(e.currentTarget.value)}>
+          <option value="">{t('ui.choose')}</option>
+          {items.data?.map((i) => (
+            <option key={i.id} value={i.sha256}>
+              {i.title} ({duration(i.durationMs)})
+            </option>
+          ))}
+        </select>
+      </label>
+      <div class="row">
+        <button type="button" disabled={!sha} onClick={act(t('recv.sentPlay'), () => playNow(id, sha))}>
+          {t('recv.play')}
+        </button>
+        <button
+          type="button"
+          class="secondary"
+          disabled={!playing}
+          onClick={act(t('recv.sentStop'), () => stopPlaying(id))}
+        >
+          {t('recv.stop')}
+        </button>
+      </div>
+      <label>
+        {t('recv.volume')}: {vol}
+        <input type="range" min={0} max={100} value={vol} onInput={(e) => setVol(Number(e.currentTarget.value))} />
+      </label>
+      <button type="button" class="secondary" onClick={act(t('recv.sentVolume'), () => setVolume(id, vol))}>
+        {t('recv.setVolume')}
+      </button>
+      <h3>{t('recv.more')}</h3>
+      {missing ? (
+        <Unavailable what="recv.commandsMissing" api="POST /api/v1/devices/:id/commands" />
+      ) : (
+        <div class="row wrap">
+          {COMMAND_KINDS.map((k) => (
+            <button type="button" class="secondary outline" key={k} onClick={command(k)}>
+              {t(`cmd.${k}`)}
+            </button>
+          ))}
+        </div>
+      )}
+      <ErrorNote error={error} />
+      {done && <Notice>{t('recv.sent', { what: done })}</Notice>}
+    </article>
+  );
+}

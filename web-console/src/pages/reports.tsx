@@ -1,0 +1,136 @@
+import { useState } from 'preact/hooks';
+import { downloadCsv, type PlayReport, toCsv, unitPlayReport, unitUptimeReport } from '../api/reports.js';
+import type { Unit } from '../api/units.js';
+import { BarChart } from '../components/bar-chart.js';
+import { ErrorNote, Loading, Page, Unavailable } from '../components/ui.js';
+import { t } from '../i18n.js';
+import { useSession } from '../session.js';
+import { useAsync } from '../use-async.js';
+import { vnDate } from '../week.js';
+
+const DAY = 86_400_000;
+const STATUSES = ['played', 'missed', 'skipped', 'failed', 'interrupted'] as const;
+
+/** Scheduled vs played per unit below the user's, from proof of play; uptime once monitoring is merged. */
+export function ReportsPage() {
+  const s = useSession();
+  const [from, setFrom] = useState(() => vnDate(Date.now() - 6 * DAY));
+  const [to, setTo] = useState(() => vnDate(Date.now()));
+  const own = s.unit;
+  const children = own ? s.units.filter((u) => u.parentId === own.id) : [];
+  const rowsUnits: Unit[] = children.length > 0 ? children : own ? [own] : [];
+  const range = (): [Date, Date] => [
+    new Date(`${from}T00:00:00+07:00`),
+    new Date(Date.parse(`${to}T00:00:00+07:00`) + DAY),
+  ];
+  const report = useAsync(async () => {
+    const [a, b] = range();
+    return Promise.all(rowsUnits.map(async (u) => ({ unit: u, report: await unitPlayReport(u.code, a, b) })));
+  }, [from, to, own?.id]);
+  const uptime = useAsync(
+    () => (own ? unitUptimeReport(own.code, ...range()) : Promise.resolve(null)),
+    [from, to, own?.id],
+  );
+
+  const rows = report.data ?? [];
+  const count = (r: PlayReport, k: string) => r.totals[k] ?? 0;
+  const csv = () =>
+    downloadCsv(
+      `nguon-phat-${from}-${to}.csv`,
+      toCsv(
+        [t('rep.unit'), t('rep.code'), t('rep.scheduled'), ...STATUSES.map((k) => t(`pstatus.${k}`))],
+        rows.map(({ unit, report: r }) => [
+          unit.name,
+          unit.code,
+          count(r, 'scheduled'),
+          ...STATUSES.map((k) => count(r, k)),
+        ]),
+      ),
+    );
+  return (
+    <Page title={t('nav.reports')}>
+      <div class="row wrap filters">
+        <label>
+          {t('sch.from')}
+          <input type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t('sch.to')}
+          <input type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+        </label>
+        <button type="button" class="secondary" onClick={csv} disabled={rows.length === 0}>
+          {t('rep.csv')}
+        </button>
+      </div>
+      <article>
+        <h2>{t('rep.played')}</h2>
+        <ErrorNote error={report.error} />
+        {report.loading && !report.data ? (
+          <Loading />
+        ) : (
+          <>
+            <BarChart
+              title={t('rep.played')}
+              bars={rows.map(({ unit, report: r }) => ({
+                label: unit.name,
+                parts: [
+                  { value: count(r, 'played'), className: 'bar-good', name: t('pstatus.played') },
+                  { value: count(r, 'missed') + count(r, 'failed'), className: 'bar-bad', name: t('pstatus.missed') },
+                  {
+                    value: count(r, 'skipped') + count(r, 'interrupted'),
+                    className: 'bar-warn',
+                    name: t('pstatus.skipped'),
+                  },
+                ],
+              }))}
+            />
+            <div class="table-wrap">
+              <table class="striped" data-testid="report-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('rep.unit')}</th>
+                    <th scope="col">{t('rep.scheduled')}</th>
+                    {STATUSES.map((k) => (
+                      <th scope="col" key={k}>
+                        {t(`pstatus.${k}`)}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map(({ unit, report: r }) => (
+                    <tr key={unit.id}>
+                      <td>{unit.name}</td>
+                      <td>{count(r, 'scheduled')}</td>
+                      {STATUSES.map((k) => (
+                        <td key={k}>{count(r, k)}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </article>
+      <article>
+        <h2>{t('rep.uptime')}</h2>
+        {uptime.missing ? (
+          <Unavailable what="rep.uptimeMissing" api="GET /api/v1/reports/units/:id" />
+        ) : uptime.error ? (
+          <ErrorNote error={uptime.error} />
+        ) : uptime.data ? (
+          <BarChart
+            title={t('rep.uptime')}
+            bars={uptime.data.days.map((d) => ({
+              label: d.date,
+              parts: [{ value: d.uptimePct, className: 'bar-good', name: '%' }],
+            }))}
+          />
+        ) : (
+          <Loading />
+        )}
+      </article>
+    </Page>
+  );
+}
