@@ -48,6 +48,8 @@ export const PERMISSIONS = {
   },
   'schedules.read': { roles: ALL, what: 'see schedules, programmes and scheduled-vs-played' },
   'schedules.write': { roles: OPERATORS, what: 'create, edit, pause, cancel schedules' },
+  'live.read': { roles: ALL, what: 'see live broadcasts and listen to them (console preview)' },
+  'live.broadcast': { roles: OPERATORS, what: 'start and stop live broadcasts: microphone, relay, file' },
   'audit.read': {
     roles: ['admin', 'province_operator', 'district_supervisor', 'approver'],
     what: 'read and export the audit log',

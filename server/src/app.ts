@@ -24,6 +24,8 @@ import type { JobRunner } from './modules/jobs/job-runner.js';
 import { jobsRoutes } from './modules/jobs/jobs.routes.js';
 import { libraryRoutes } from './modules/library/library.routes.js';
 import type { LibraryService } from './modules/library/library.service.js';
+import { liveRoutes } from './modules/live/live.routes.js';
+import type { LiveService } from './modules/live/live.service.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import type { MediaService } from './modules/media/media.service.js';
 import type { CommandsService } from './modules/playback/commands.service.js';
@@ -55,6 +57,7 @@ export interface AppServices extends Scheduling {
   library: LibraryService;
   commands: CommandsService;
   playbackLogs: PlaybackLogService;
+  live: LiveService;
 }
 
 export interface AppDeps {
@@ -113,5 +116,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scopes: s.scopes,
   });
   await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
+  await app.register(liveRoutes, { live: s.live, units: s.units, scopes: s.scopes });
   return app;
 }

@@ -15,6 +15,7 @@ import { createDeviceLifecycle } from './modules/devices/device-lifecycle.servic
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
+import { createLiveFromConfig } from './modules/live/live.setup.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
 import { createCommandsService } from './modules/playback/commands.service.js';
@@ -177,6 +178,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
         clock,
         log: log.child({ module: 'commands' }),
       }),
+      live: createLiveFromConfig({ config, media, publicUrl: () => publicUrl, clock, log }),
     };
     const stopWiring = wireDeviceMessages({ mqtt, services, desired, config, log: log.child({ module: 'ingest' }) });
     cleanups.push(stopWiring);
