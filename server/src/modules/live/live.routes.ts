@@ -19,6 +19,12 @@ export const liveRoutes: FastifyPluginAsync<{ live: LiveService; units: UnitsSer
   const app = base.withTypeProvider<ZodTypeProvider>();
   // Ending every mount first lets the HTTP server close: a listener's response never ends by itself.
   app.addHook('preClose', async () => live.close());
+  // @fastify/websocket closes a refused upgrade's socket only if its own onRequest hook ran, but the
+  // access hook's 401/403 come first; Node leaves an upgrade socket half-open, so close it here (a
+  // successful upgrade is hijacked and never reaches onResponse).
+  app.addHook('onResponse', async (request) => {
+    if (request.headers.upgrade?.toLowerCase() === 'websocket') request.raw.socket?.destroy();
+  });
 
   const mountUnit = (r: FastifyRequest) => live.unitOf((r.params as { id: string }).id);
   const reply = (id: string) => {
