@@ -3,7 +3,7 @@ export { type Config, ConfigError, loadConfig } from './config.js';
 export { openDatabase } from './db/db.js';
 export { runServer } from './main.js';
 export { provisionDemoReceivers } from './modules/devices/demo-receivers.js';
-export { type LiveService } from './modules/live/live.service.js';
+export type { LiveService } from './modules/live/live.service.js';
 export { parseHeader as parseMp3Header } from './modules/live/mp3-frames.js';
 export { createMediaService } from './modules/media/media.service.js';
 export { createTranscodeSlots } from './modules/media/transcode-slots.js';

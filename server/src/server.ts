@@ -15,8 +15,8 @@ import { createDeviceLifecycle } from './modules/devices/device-lifecycle.servic
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
-import { createLiveFromConfig } from './modules/live/live.setup.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
+import { createLiveFromConfig } from './modules/live/live.setup.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
 import { createCommandsService } from './modules/playback/commands.service.js';
 import { createPlaybackLogService } from './modules/playback/playback-log.service.js';

@@ -19,7 +19,8 @@ describe.runIf(runIt)('live mounts pushed to Icecast', () => {
   let sha256 = '';
 
   beforeAll(async () => {
-    if (!icecastInstalled()) throw new Error('icecast2 is not installed (apt-get install icecast2); .ci/run installs it');
+    if (!icecastInstalled())
+      throw new Error('icecast2 is not installed (apt-get install icecast2); .ci/run installs it');
     ice = await startIcecast();
     server = await startTestServer({ NGUON_ICECAST_URL: ice.sourceUrl });
     const up = await uploadFile(server, await makeTone({ seconds: 30, format: 'wav' }), 'tin.wav');
@@ -57,7 +58,11 @@ describe.runIf(runIt)('live mounts pushed to Icecast', () => {
     expect(m.body.mount.icecast?.url).toBe(`${ice.url}/${id}.mp3`);
     expect(server.running.services.live.streamUrl(id, 'icecast')).toBe(`${ice.url}/${id}.mp3`);
     expect(server.running.services.live.streamUrl(id, 'auto')).toBe(`${ice.url}/${id}.mp3`);
-    await waitFor(() => ice.mounts(), (ms) => ms.some((x) => x.mount === `/${id}.mp3`), 'the icecast mount');
+    await waitFor(
+      () => ice.mounts(),
+      (ms) => ms.some((x) => x.mount === `/${id}.mp3`),
+      'the icecast mount',
+    );
 
     const p = pull(ice.url, `/${id}.mp3`);
     const head = await p.head;
@@ -76,7 +81,11 @@ describe.runIf(runIt)('live mounts pushed to Icecast', () => {
 
     await server.api('DELETE', `/api/v1/live/${id}`);
     await p.closed;
-    await waitFor(() => ice.mounts(), (ms) => !ms.some((x) => x.mount === `/${id}.mp3`), 'the icecast mount gone');
+    await waitFor(
+      () => ice.mounts(),
+      (ms) => !ms.some((x) => x.mount === `/${id}.mp3`),
+      'the icecast mount gone',
+    );
   }, 60_000);
 
   it('a wrong source password is reported on the mount, and the broadcast still goes on from the server', async () => {
@@ -92,7 +101,11 @@ describe.runIf(runIt)('live mounts pushed to Icecast', () => {
       expect(r.status).toBe(201);
       const id = r.body.mount.id;
       const m = await waitFor(
-        () => other.api<{ mount: { state: string; icecast: { state: string; error: string } } }>('GET', `/api/v1/live/${id}`),
+        () =>
+          other.api<{ mount: { state: string; icecast: { state: string; error: string } } }>(
+            'GET',
+            `/api/v1/live/${id}`,
+          ),
         (res) => res.body.mount.icecast?.state === 'failed',
         'the failed push',
       );

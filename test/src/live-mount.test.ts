@@ -66,7 +66,11 @@ describe('live mounts: serving, fan-out, counts and scope', () => {
     const { mount, streamUrl } = await startFile(3);
     expect(streamUrl).toBe(`${server.baseUrl}/live/${mount.id}.mp3`);
     // Let the burst fill, so a joiner gets it.
-    await waitFor(() => info(mount.id), (m) => Number(m.bytesIn) > 4000, 'audio in the mount');
+    await waitFor(
+      () => info(mount.id),
+      (m) => Number(m.bytesIn) > 4000,
+      'audio in the mount',
+    );
     const t0 = Date.now();
     const p = pull(server.baseUrl, `/live/${mount.id}.mp3`, basicAuth(inside.deviceId, inside.secret));
     const head = await p.head;
@@ -104,7 +108,11 @@ describe('live mounts: serving, fan-out, counts and scope', () => {
     ps[0]?.close();
     ps[1]?.close();
     ps[1]?.close(); // a double close counts once
-    await waitFor(() => info(mount.id), (m) => m.listeners === 2, 'two listeners left');
+    await waitFor(
+      () => info(mount.id),
+      (m) => m.listeners === 2,
+      'two listeners left',
+    );
     // A console preview by a user in scope counts like a receiver.
     const preview = pull(server.baseUrl, `/live/${mount.id}.mp3`, `Bearer ${server.adminToken}`);
     await preview.waitBytes(500);

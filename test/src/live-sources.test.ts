@@ -121,11 +121,21 @@ describe('live sources: relay, microphone over WebSocket, slow listeners', () =>
     const mute = net.createServer(() => {});
     await new Promise<void>((res) => mute.listen(0, '127.0.0.1', res));
     const muteUrl = `http://127.0.0.1:${(mute.address() as net.AddressInfo).port}/`;
-    const silent = await server.api('POST', '/api/v1/live', { kind: 'relay', unitCode: '46', title: 'Trạm câm', url: muteUrl });
+    const silent = await server.api('POST', '/api/v1/live', {
+      kind: 'relay',
+      unitCode: '46',
+      title: 'Trạm câm',
+      url: muteUrl,
+    });
     mute.close();
     expect(silent.status).toBe(422);
     expect(ffmpegReading(muteUrl)).toBe(0);
-    const bad = await server.api('POST', '/api/v1/live', { kind: 'relay', unitCode: '46', title: 'x', url: 'file:///etc/passwd' });
+    const bad = await server.api('POST', '/api/v1/live', {
+      kind: 'relay',
+      unitCode: '46',
+      title: 'x',
+      url: 'file:///etc/passwd',
+    });
     expect(bad.status).toBe(400);
   }, 60_000);
 
@@ -143,7 +153,12 @@ describe('live sources: relay, microphone over WebSocket, slow listeners', () =>
       const auth = basicAuth(device.deviceId, device.secret);
       const slow = pull(server.baseUrl, `/live/${id}.mp3`, auth, { paused: true });
       const good = pull(server.baseUrl, `/live/${id}.mp3`, auth);
-      await waitFor(() => info(id), (m) => m.droppedSlow === 1, 'the slow listener dropped', 120_000);
+      await waitFor(
+        () => info(id),
+        (m) => m.droppedSlow === 1,
+        'the slow listener dropped',
+        120_000,
+      );
       const m = await info(id);
       expect(m.listeners).toBe(1);
       // The reader was never held back: it has what the mount produced, and it keeps coming.
@@ -151,6 +166,7 @@ describe('live sources: relay, microphone over WebSocket, slow listeners', () =>
       expect(goodAtDrop).toBeGreaterThan(1_000_000);
       await good.waitBytes(goodAtDrop + 50_000);
       expect(walkFrames(good.body()).valid).toBe(true);
+      slow.close();
       await server.api('DELETE', `/api/v1/live/${id}`);
     } finally {
       station.close();
@@ -203,7 +219,11 @@ describe('live sources: relay, microphone over WebSocket, slow listeners', () =>
       expect((await info(id)).state).toBe('live');
       ws.terminate(); // no close frame: the network went away mid-announcement
       await listener.closed;
-      const m = await waitFor(() => info(id), (v) => v.state === 'ended', 'mount ended');
+      const m = await waitFor(
+        () => info(id),
+        (v) => v.state === 'ended',
+        'mount ended',
+      );
       expect(m).toMatchObject({ endReason: 'source_lost', listeners: 0 });
       const got = walkFrames(listener.body());
       expect(got.valid).toBe(true);
@@ -221,7 +241,11 @@ describe('live sources: relay, microphone over WebSocket, slow listeners', () =>
       const code = await new Promise<number>((resolve) => second.once('close', (c) => resolve(c)));
       expect(code).toBe(4409);
       ws.close(1000, 'xong');
-      const m = await waitFor(() => info(id), (v) => v.state === 'ended', 'mount ended');
+      const m = await waitFor(
+        () => info(id),
+        (v) => v.state === 'ended',
+        'mount ended',
+      );
       expect(m.endReason).toBe('stopped');
     }, 60_000);
   });

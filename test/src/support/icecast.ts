@@ -92,10 +92,7 @@ export async function startIcecast(o: { clients?: number; burstBytes?: number } 
   const port = await freePort();
   const password = `src-${Math.random().toString(36).slice(2)}`;
   const file = path.join(dir, 'icecast.xml');
-  await writeFile(
-    file,
-    config({ port, dir, password, clients: o.clients ?? 100, burstBytes: o.burstBytes ?? 16_000 }),
-  );
+  await writeFile(file, config({ port, dir, password, clients: o.clients ?? 100, burstBytes: o.burstBytes ?? 16_000 }));
   const child = spawn(ICECAST_BIN, ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -32,9 +32,9 @@ const headerSafe = (s: string) => s.replace(/[\r\n]+/g, ' ');
 
 export function pushHead(o: Pick<IcecastPushOptions, 'target' | 'name' | 'bitrateK' | 'sampleRate'>): string {
   const u = new URL(o.target.url);
-  const auth = Buffer.from(
-    `${decodeURIComponent(u.username || 'source')}:${decodeURIComponent(u.password)}`,
-  ).toString('base64');
+  const auth = Buffer.from(`${decodeURIComponent(u.username || 'source')}:${decodeURIComponent(u.password)}`).toString(
+    'base64',
+  );
   return [
     `PUT ${o.target.mount} HTTP/1.1`,
     `Host: ${u.host}`,

@@ -44,7 +44,10 @@ export const liveRoutes: FastifyPluginAsync<{ live: LiveService; units: UnitsSer
 
   app.get(
     '/api/v1/live/:id',
-    { config: { access: { permission: 'live.read', unit: mountUnit } }, schema: { params: Params, response: { 200: MountReply } } },
+    {
+      config: { access: { permission: 'live.read', unit: mountUnit } },
+      schema: { params: Params, response: { 200: MountReply } },
+    },
     async (request) => reply(request.params.id),
   );
 
@@ -98,7 +101,11 @@ export const liveRoutes: FastifyPluginAsync<{ live: LiveService; units: UnitsSer
   // The browser's microphone: MediaRecorder chunks as binary messages (session cookie, like the console).
   app.get(
     '/api/v1/live/:id/source',
-    { websocket: true, config: { access: { permission: 'live.broadcast', unit: mountUnit } }, schema: { params: Params } },
+    {
+      websocket: true,
+      config: { access: { permission: 'live.broadcast', unit: mountUnit } },
+      schema: { params: Params },
+    },
     (socket, request) => {
       try {
         live.attachMic(request.params.id, socket);

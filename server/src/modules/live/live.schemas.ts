@@ -18,9 +18,7 @@ export const StartMountSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('relay'),
     ...Common,
-    url: z
-      .url({ protocol: /^https?$/, error: 'an http:// or https:// stream URL' })
-      .max(2000),
+    url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// stream URL' }).max(2000),
   }),
   z.object({
     kind: z.literal('file'),
@@ -58,7 +56,11 @@ export const MountSchema = z.object({
   bitrateK: z.number().int(),
   sampleRate: z.number().int(),
   icecast: z
-    .object({ url: z.string(), state: z.enum(['connecting', 'pushing', 'failed', 'stopped']), error: z.string().nullable() })
+    .object({
+      url: z.string(),
+      state: z.enum(['connecting', 'pushing', 'failed', 'stopped']),
+      error: z.string().nullable(),
+    })
     .nullable(),
 });
 export type MountInfo = z.infer<typeof MountSchema>;

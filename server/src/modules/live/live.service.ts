@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError, notFound } from '../../errors.js';
 import { startIcecastPush } from './icecast-push.js';
+import type { MountInfo, MountKind } from './live.schemas.js';
 import { type LiveEncoder, spawnEncoder } from './live-encoder.js';
 import { fileArgs, type LiveProfile, micArgs, relayArgs } from './live-ffmpeg-args.js';
 import { createMount, DEFAULT_LIMITS, type Mount, type MountLimits } from './live-mount.js';
-import type { MountInfo, MountKind } from './live.schemas.js';
 
 export interface IcecastConfig {
   /** http://source:<password>@host:port */

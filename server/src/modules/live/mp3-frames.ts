@@ -87,7 +87,8 @@ export function createFrameSplitter() {
     /** What is left at the end of the stream: one last frame if it is whole. */
     flush(): Frame[] {
       const h = parseHeader(pending, 0);
-      const out = h && h.length <= pending.length ? [{ data: pending.subarray(0, h.length), durationMs: h.durationMs }] : [];
+      const out =
+        h && h.length <= pending.length ? [{ data: pending.subarray(0, h.length), durationMs: h.durationMs }] : [];
       pending = Buffer.alloc(0);
       return out;
     },
