@@ -195,7 +195,8 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       health: () => ({ mqttConnected: mqtt.connected(), devicesConnected: broker?.connectedCount() ?? null }),
     });
     cleanups.push(() => app.close());
-    await app.listen({ host: config.http.host, port: config.http.port }).catch((err) => {
+    // A deep accept queue: thousands of receivers reconnect at once after an outage (live mounts, media).
+    await app.listen({ host: config.http.host, port: config.http.port, backlog: 4096 }).catch((err) => {
       throw isAddrInUse(err) ? new PortInUseError('HTTP', config.http.port, 'NGUON_HTTP_PORT') : err;
     });
     const address = app.server.address();

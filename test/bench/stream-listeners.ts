@@ -1,5 +1,5 @@
 /**
- * `npm run bench:stream-listeners [-- --listeners 5000 --duration-s 30 --processes 2 --ramp 1000]`
+ * `npm run bench:stream-listeners [-- --listeners 5000 --duration-s 30 --processes 2 --ramp 500]`
  *
  * N listeners on one live mount at 64 kb/s, the server (in this process) against Debian's icecast2 fed
  * the same stream (the server pushes the mount to it, the scale-out path), in the same run and one after
@@ -24,7 +24,7 @@ const { values } = parseArgs({
     listeners: { type: 'string', default: '5000' },
     'duration-s': { type: 'string', default: '30' },
     processes: { type: 'string' },
-    ramp: { type: 'string', default: '1000' },
+    ramp: { type: 'string', default: '500' },
   },
 });
 const N = Number(values.listeners);
@@ -45,6 +45,8 @@ interface Report {
   windowMs: number;
   minBufferMs: number | null;
   p1BufferMs: number | null;
+  endings: Record<string, number>;
+  retries: number;
 }
 
 /** One child process of listeners, driven by lines on stdin, answering JSON lines. */
@@ -71,8 +73,10 @@ function spawnListeners(opts: Record<string, unknown>) {
       waiting.get(type)?.push(resolve);
     });
   const opened = next('opened');
+  const ready = next('ready');
   return {
     opened,
+    ready,
     async send(cmd: 'window' | 'report' | 'stop') {
       const answer = next(cmd === 'stop' ? 'final' : cmd);
       child.stdin?.write(`${cmd}\n`);
@@ -103,8 +107,10 @@ async function phase(
       rateBytesPerSec: RATE,
     }),
   );
-  await Promise.all(procs.map((p) => p.opened));
-  await new Promise((r) => setTimeout(r, 3000)); // the last ones get their burst and settle
+  const t0 = performance.now();
+  await Promise.all(procs.map((p) => p.ready));
+  const connectS = round((performance.now() - t0) / 1000, 1);
+  await new Promise((r) => setTimeout(r, 2000)); // the last ones get their burst and settle
   const connected = count();
   await Promise.all(procs.map((p) => p.send('window')));
   const a = sampleProc(pid) as ProcSample;
@@ -114,10 +120,15 @@ async function phase(
   const cpuSeconds = (b.cpuTicks - a.cpuTicks) / CLK_TCK;
   const windowS = (b.atMs - a.atMs) / 1000;
   const playing = sum(reports, 'playing');
+  const endings: Record<string, number> = {};
+  for (const r of reports) for (const [k, v] of Object.entries(r.endings)) endings[k] = (endings[k] ?? 0) + v;
   const result = {
+    connectS,
     connectedSeenByServer: connected,
+    endings,
     playing,
     failed: sum(reports, 'failed'),
+    connectRetries: sum(reports, 'retries'),
     closedEarly: sum(reports, 'closed'),
     underruns: sum(reports, 'underruns'),
     cpuPercent: round(cpuPercent(a, b), 1),

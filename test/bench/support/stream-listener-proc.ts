@@ -37,11 +37,21 @@ interface Listener {
 const o = JSON.parse(process.argv[2] ?? '{}') as Options;
 const listeners: Listener[] = [];
 let failed = 0;
+/** Why listeners ended early: an HTTP status or a socket error code. */
+const endings: Record<string, number> = {};
+const note = (why: string) => {
+  endings[why] = (endings[why] ?? 0) + 1;
+};
 let windowStart = { at: 0, bytes: 0 };
 
 const emit = (obj: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 
-function open(): void {
+/** A connection refused or reset before any answer is retried, as a receiver would (overloaded accept queues). */
+let retries = 0;
+let pendingRetries = 0;
+let stopping = false;
+
+function open(attempt = 0): void {
   const socket = net.connect({
     host: o.host,
     port: o.port,
@@ -79,9 +89,23 @@ function open(): void {
     if (l.firstAt === 0) l.firstAt = performance.now();
     l.bytes += d.length;
   });
-  socket.on('error', () => {});
+  socket.on('error', (err: NodeJS.ErrnoException) => note(err.code ?? 'error'));
   socket.once('close', () => {
     l.closed = true;
+    if (l.status === 0 && !stopping && attempt < 5) {
+      listeners.splice(listeners.indexOf(l), 1);
+      retries++;
+      pendingRetries++;
+      setTimeout(
+        () => {
+          pendingRetries--;
+          open(attempt + 1);
+        },
+        500 + Math.random() * 1500,
+      );
+      return;
+    }
+    note(`closed:${l.status}`);
     if (l.status !== 200) failed++;
   });
 }
@@ -110,6 +134,8 @@ function report(kind: string): void {
     playing: playing.length,
     closed: listeners.filter((l) => l.closed).length,
     failed,
+    retries,
+    endings,
     underruns: listeners.filter((l) => l.underrun).length,
     bytes,
     windowBytes: bytes - windowStart.bytes,
@@ -127,6 +153,13 @@ const ramp = setInterval(() => {
   if (opened >= o.count) {
     clearInterval(ramp);
     emit({ type: 'opened', opened });
+    // Ready once every listener plays or has ended: only then is the measurement window fair.
+    const ready = setInterval(() => {
+      if (pendingRetries === 0 && listeners.every((l) => l.firstAt > 0 || l.closed)) {
+        clearInterval(ready);
+        report('ready');
+      }
+    }, 250);
   }
 }, 1000 / 20);
 setInterval(checkPlayout, 250).unref();
@@ -138,6 +171,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     emit({ type: 'window' });
   } else if (cmd === 'report') report('report');
   else if (cmd === 'stop') {
+    stopping = true;
     report('final');
     for (const l of listeners) l.socket.destroy();
     process.exit(0);
