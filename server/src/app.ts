@@ -116,6 +116,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scopes: s.scopes,
   });
   await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
-  await app.register(liveRoutes, { live: s.live, units: s.units, scopes: s.scopes });
+  await app.register(liveRoutes, { live: s.live, units: s.units, scopes: s.scopes, catalog: s.library });
   return app;
 }

@@ -11,6 +11,7 @@ describe('live mounts: serving, fan-out, counts and scope', () => {
   let outside: RegisteredDevice;
   let sha256 = '';
   let outsideOperator = '';
+  let insideOperator = '';
 
   const waitFor = async <T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000) => {
     const until = Date.now() + ms;
@@ -59,6 +60,16 @@ describe('live mounts: serving, fan-out, counts and scope', () => {
       null,
     );
     outsideOperator = login.body.token;
+    await server.api('POST', '/api/v1/users', {
+      username: 'op-trong',
+      displayName: 'op',
+      password,
+      role: 'commune_operator',
+      unitCode: '19753',
+    });
+    insideOperator = (
+      await server.api<{ token: string }>('POST', '/api/v1/auth/login', { username: 'op-trong', password }, null)
+    ).body.token;
   }, 120_000);
   afterAll(async () => server?.close());
 
@@ -145,6 +156,10 @@ describe('live mounts: serving, fan-out, counts and scope', () => {
       outsideOperator,
     );
     expect(start.status).toBe(403);
+    // Audio held only by another commune's library cannot be aired from here, even on one's own unit.
+    const foreign = await uploadFile(server, await makeTone({ seconds: 1, format: 'wav' }), 'x.wav', insideOperator);
+    const body = { kind: 'file', unitCode: '20200', title: 'x', sha256: (foreign.body as { sha256: string }).sha256 };
+    expect((await server.api('POST', '/api/v1/live', body, outsideOperator)).status).toBe(403);
     expect((await info(mount.id)).state).toBe('live');
     expect((await info(mount.id)).listeners).toBe(0);
     await server.api('DELETE', `/api/v1/live/${mount.id}`);

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../../errors.js';
+import { readableUnit } from '../library/library-access.js';
 import type { ScopeQueries } from '../units/scope.js';
 import type { UnitsService } from '../units/units.service.js';
 import { MountIdSchema, MountSchema, StartMountSchema } from './live.schemas.js';
@@ -11,10 +12,13 @@ import type { LiveService } from './live.service.js';
 const Params = z.object({ id: MountIdSchema });
 const MountReply = z.object({ mount: MountSchema, streamUrl: z.string() });
 
-export const liveRoutes: FastifyPluginAsync<{ live: LiveService; units: UnitsService; scopes: ScopeQueries }> = async (
-  base,
-  { live, units, scopes },
-) => {
+export const liveRoutes: FastifyPluginAsync<{
+  live: LiveService;
+  units: UnitsService;
+  scopes: ScopeQueries;
+  /** Which libraries hold a file: a file source must be one the operator may read (library-access.ts). */
+  catalog: { unitsHolding(sha256: string): number[] };
+}> = async (base, { live, units, scopes, catalog }) => {
   await base.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   const app = base.withTypeProvider<ZodTypeProvider>();
   // Ending every mount first lets the HTTP server close: a listener's response never ends by itself.
@@ -69,6 +73,12 @@ export const liveRoutes: FastifyPluginAsync<{ live: LiveService; units: UnitsSer
     },
     async (request, res) => {
       const { unitCode, ...input } = request.body;
+      if (input.kind === 'file') {
+        const holder = readableUnit(scopes, request.scope, catalog.unitsHolding(input.sha256));
+        if (holder === null) throw notFound(`media ${input.sha256}`);
+        if (!scopes.inScope(request.scope, holder))
+          throw new AppError('forbidden', 'this audio belongs to a library outside your unit');
+      }
       const unitId = units.byCode(unitCode)?.id as number;
       const actor = request.user?.username ?? 'unknown';
       const mount = await live.start({ ...input, unitId }, { label: actor });
