@@ -146,6 +146,12 @@ async function phase(
 async function main() {
   if (!icecastInstalled()) throw new Error('icecast2 is not installed (apt-get install icecast2)');
   const ice = await startIcecast({ clients: N + 100, burstBytes: 2 * RATE });
+  // Interrupted (Ctrl-C, timeout): icecast2 is a separate process and would outlive the benchmark.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      ice.child.kill('SIGKILL');
+      process.exit(130);
+    });
   const server = await startBenchServer({ NGUON_ICECAST_URL: ice.sourceUrl });
   try {
     const base = server.running.url;
