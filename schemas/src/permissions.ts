@@ -53,6 +53,8 @@ export const PERMISSIONS = {
     what: 'register and revoke CAP alert senders (agencies whose alerts go on air)',
   },
   'cap.read': { roles: OPERATORS, what: 'see the CAP alerts received and what became of them' },
+  'live.read': { roles: ALL, what: 'see live broadcasts and listen to them (console preview)' },
+  'live.broadcast': { roles: OPERATORS, what: 'start and stop live broadcasts: microphone, relay, file' },
   'audit.read': {
     roles: ['admin', 'province_operator', 'district_supervisor', 'approver'],
     what: 'read and export the audit log',

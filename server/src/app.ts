@@ -25,6 +25,8 @@ import type { JobRunner } from './modules/jobs/job-runner.js';
 import { jobsRoutes } from './modules/jobs/jobs.routes.js';
 import { libraryRoutes } from './modules/library/library.routes.js';
 import type { LibraryService } from './modules/library/library.service.js';
+import { liveRoutes } from './modules/live/live.routes.js';
+import type { LiveService } from './modules/live/live.service.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import type { MediaService } from './modules/media/media.service.js';
 import { nationalRoutes } from './modules/national/national.routes.js';
@@ -65,6 +67,7 @@ export interface AppServices extends Scheduling {
   national: NationalService;
   cap: CapService;
   capSenders: CapSenders;
+  live: LiveService;
 }
 
 export interface AppDeps {
@@ -131,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     units: s.units,
     maxXmlBytes: config.cap.maxXmlBytes,
   });
+  await app.register(liveRoutes, { live: s.live, units: s.units, scopes: s.scopes, catalog: s.library });
   await app.register(consoleStatic);
   return app;
 }

@@ -4,6 +4,8 @@ export { openDatabase } from './db/db.js';
 export { runServer } from './main.js';
 export { provisionDemoReceivers } from './modules/devices/demo-receivers.js';
 export type * from './modules/emergency/emergency.types.js';
+export type { LiveService } from './modules/live/live.service.js';
+export { parseHeader as parseMp3Header } from './modules/live/mp3-frames.js';
 export { createMediaService } from './modules/media/media.service.js';
 export { createTranscodeSlots } from './modules/media/transcode-slots.js';
 export * from './modules/tts/index.js';

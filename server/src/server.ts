@@ -18,6 +18,7 @@ import { createDevicesService } from './modules/devices/devices.service.js';
 import type { EmergencyStarter } from './modules/emergency/emergency.types.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
+import { createLiveFromConfig } from './modules/live/live.setup.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
 import { createNationalService } from './modules/national/national.service.js';
 import { createCommandsService } from './modules/playback/commands.service.js';
@@ -216,6 +217,7 @@ export async function startServer(
         clock,
         log: log.child({ module: 'commands' }),
       }),
+      live: createLiveFromConfig({ config, media, publicUrl: () => publicUrl, clock, log }),
     };
     const stopWiring = wireDeviceMessages({ mqtt, services, desired, config, log: log.child({ module: 'ingest' }) });
     cleanups.push(stopWiring);
@@ -232,7 +234,8 @@ export async function startServer(
       health: () => ({ mqttConnected: mqtt.connected(), devicesConnected: broker?.connectedCount() ?? null }),
     });
     cleanups.push(() => app.close());
-    await app.listen({ host: config.http.host, port: config.http.port }).catch((err) => {
+    // A deep accept queue: thousands of receivers reconnect at once after an outage (live mounts, media).
+    await app.listen({ host: config.http.host, port: config.http.port, backlog: 4096 }).catch((err) => {
       throw isAddrInUse(err) ? new PortInUseError('HTTP', config.http.port, 'NGUON_HTTP_PORT') : err;
     });
     const address = app.server.address();

@@ -359,6 +359,27 @@ const CASES: Record<string, Case> = {
     make: (f) => ({ url: '/api/national/provinces', body: { code: f.unique('p'), name: 'Tỉnh' } }),
   },
   'GET /api/national/overview': { rule: 'national.read', make: () => ({ url: '/api/national/overview' }) },
+  'GET /api/v1/live': {
+    rule: 'live.read',
+    listed: (f, w) => `"id":"${f.mount[w]}"`,
+    make: () => ({ url: '/api/v1/live' }),
+  },
+  'GET /api/v1/live/:id': { rule: 'live.read', make: (f, w) => ({ url: `/api/v1/live/${f.mount[w]}` }) },
+  'POST /api/v1/live': {
+    rule: 'live.broadcast',
+    make: (f, w) => ({ url: '/api/v1/live', body: { kind: 'mic', unitCode: f.unit[w], title: 'Trực tiếp' } }),
+  },
+  'DELETE /api/v1/live/:id': {
+    rule: 'live.broadcast',
+    make: async (f, w) => ({ url: `/api/v1/live/${await f.freshMount(w)}` }),
+  },
+  // Without an Upgrade header the WebSocket route answers 404 once access is granted.
+  'GET /api/v1/live/:id/source': {
+    rule: 'live.broadcast',
+    make: async (f, w) => ({ url: `/api/v1/live/${await f.freshMount(w)}/source` }),
+  },
+  // An ended mount: access is judged as for a live one, and the answer (404) ends the response.
+  'GET /live/:id.mp3': { rule: 'live.read', make: (f, w) => ({ url: `/live/${f.mount[w]}.mp3` }) },
 };
 
 describe('every route enforces role and unit scope (the permission matrix)', () => {

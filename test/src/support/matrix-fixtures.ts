@@ -41,6 +41,9 @@ export interface MatrixFixtures {
   job: Record<Where, number>;
   /** A new item (in a new unit below that side's commune, sharing content already stored), to delete. */
   freshItem(where: Where): Promise<number>;
+  /** Live mounts (microphone, no source yet): `mount` ended, `freshMount` waiting for its source. */
+  mount: Record<Where, string>;
+  freshMount(where: Where): Promise<string>;
   unique(prefix: string): string;
   /** A CAP sender of each side (its CAP sender id), a stored (Test, not aired) alert of each, its XML. */
   capSender: Record<Where, string>;
@@ -225,12 +228,21 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
   const freshCapSender = async (where: Where) =>
     (await createCapSender(server, { sender: unique('s'), unitCode: libraryCode(where) })).id;
 
+  const freshMount = async (where: Where) => {
+    const body = { kind: 'mic', unitCode: libraryCode(where), title: unique('Phát trực tiếp ') };
+    return (await ok(server.api<{ mount: { id: string } }>('POST', '/api/v1/live', body), 'live mount')).mount.id;
+  };
+  const mount = { in: await freshMount('in'), out: await freshMount('out') };
+  for (const id of Object.values(mount)) await ok(server.api('DELETE', `/api/v1/live/${id}`), 'stop mount');
+
   return {
     capSender,
     freshCapSender,
     capAlert,
     capAlertIdentifier,
     capAlertXml,
+    mount,
+    freshMount,
     item,
     job,
     freshItem,
