@@ -14,6 +14,8 @@ import type { AuditService } from './modules/audit/audit.service.js';
 import { bulletinsRoutes } from './modules/bulletins/bulletins.routes.js';
 import type { BulletinsService } from './modules/bulletins/bulletins.service.js';
 import type { DesiredStateService } from './modules/devices/desired-state.service.js';
+import { deviceEventsRoutes } from './modules/devices/device-events.routes.js';
+import type { DeviceEventsService } from './modules/devices/device-events.service.js';
 import type { DeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import type { DeviceStatusService } from './modules/devices/device-status.service.js';
 import { devicesRoutes } from './modules/devices/devices.routes.js';
@@ -55,6 +57,7 @@ export interface AppServices extends Scheduling {
   library: LibraryService;
   commands: CommandsService;
   playbackLogs: PlaybackLogService;
+  deviceEvents: DeviceEventsService;
 }
 
 export interface AppDeps {
@@ -112,6 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     units: s.units,
     scopes: s.scopes,
   });
-  await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
+  const control = { commands: s.commands, logs: s.playbackLogs, devices: s.devices, groups: s.groups, units: s.units };
+  await app.register(playbackRoutes, control);
+  await app.register(deviceEventsRoutes, { events: s.deviceEvents, devices: s.devices });
   return app;
 }
