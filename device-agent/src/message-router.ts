@@ -3,8 +3,8 @@ import {
   type DecodeErrorCode,
   type DesiredState,
   decode,
-  parseTopic,
   type Playlist,
+  parseTopic,
   type TimeResponse,
 } from '@nguon/protocols';
 
@@ -47,7 +47,7 @@ export function routeMessage(deviceId: string, topic: string, payload: Buffer, o
     on.dropped({ topic, code: d.code, message: d.message });
     const id = d.code === 'invalid' && on.invalidCommand ? idOfInvalidCommand(deviceId, topic, payload) : null;
     if (id !== null) on.invalidCommand?.({ id, message: d.message });
-  }  else if (d.kind === 'command' && d.deviceId === deviceId) on.command(d.message, 'device');
+  } else if (d.kind === 'command' && d.deviceId === deviceId) on.command(d.message, 'device');
   else if (d.kind === 'areaCommand') on.command(d.message, 'area');
   else if (d.kind === 'desired' && d.deviceId === deviceId) on.desired(d.message);
   else if (d.kind === 'timeResponse' && d.deviceId === deviceId && on.time) on.time(d.message);
