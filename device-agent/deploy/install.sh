@@ -73,7 +73,7 @@ check_platform() {
     amd64) log "architecture amd64: fine for a test rig, receivers are arm64 or armhf" ;;
     *) die "unsupported architecture '$arch' (arm64 or armhf expected)" ;;
   esac
-  [[ -f "$SOURCE_DIR/device-agent/dist/main.js" ]] ||
+  [[ -f "$SOURCE_DIR/device-agent/dist/nguon-agent.mjs" ]] ||
     die "no built agent in $SOURCE_DIR; run there: npm ci && npm run build -w schemas -w protocols -w device-agent"
 }
 

@@ -93,6 +93,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         log.warn({ topic, code: info.code, reason: info.message }, 'dropped a message');
         emit('dropped', info);
       },
+      invalidCommand: ({ id, message }) => void r.commands.refuse(id, 'invalid', message),
     });
   }
 

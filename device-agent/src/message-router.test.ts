@@ -13,11 +13,27 @@ function collect() {
     dropped: (info) => calls.push({ what: 'dropped', arg: info.code }),
     time: (res) => calls.push({ what: 'time', arg: res.requestId }),
     playlist: (p) => calls.push({ what: 'playlist', arg: p.version }),
+    invalidCommand: (info) => calls.push({ what: 'invalid', arg: info.id }),
   };
   return { calls, on };
 }
 
 describe('routeMessage', () => {
+  it('answers a malformed command that carries an id, and only for this device', () => {
+    const { calls, on } = collect();
+    const bad = Buffer.from(JSON.stringify({ v: 1, id: 'c9', ts: T, type: 'setVolume', volume: 900 }));
+    routeMessage('dev-1', topics.deviceCommand('dev-1'), bad, on);
+    routeMessage('dev-1', topics.areaCommand(['79']), bad, on);
+    routeMessage('dev-1', topics.deviceCommand('dev-2'), bad, on);
+    routeMessage('dev-1', topics.deviceCommand('dev-1'), Buffer.from('{"v":1,"type":"play"}'), on);
+    routeMessage('dev-1', topics.deviceCommand('dev-1'), Buffer.from('{nope'), on);
+    expect(calls.filter((c) => c.what === 'invalid')).toEqual([
+      { what: 'invalid', arg: 'c9' },
+      { what: 'invalid', arg: 'c9' },
+    ]);
+    expect(calls.filter((c) => c.what === 'dropped')).toHaveLength(5);
+  });
+
   it('routes own commands, area commands and own desired state', () => {
     const { calls, on } = collect();
     const own = encodeForDevice('command', 'dev-1', stop);

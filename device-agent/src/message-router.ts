@@ -4,6 +4,7 @@ import {
   type DesiredState,
   decode,
   type Playlist,
+  parseTopic,
   type TimeResponse,
 } from '@nguon/protocols';
 
@@ -15,6 +16,24 @@ export interface MessageHandlers {
   /** Optional like `time`: the receiver's programme, retained on its playlist topic. */
   playlist?(p: Playlist): void;
   dropped(info: { topic: string; code: DecodeErrorCode | 'unexpected'; message: string }): void;
+  /**
+   * A command for this device that fails the contract's schema but carries a usable id: answered with
+   * an `invalid` error reply (issue 5 item 9), so the operator learns why nothing happened.
+   */
+  invalidCommand?(info: { id: string; message: string }): void;
+}
+
+/** The `id` of a malformed command, when it has one a reply can carry (MessageIdSchema: 1..100 chars). */
+function idOfInvalidCommand(deviceId: string, topic: string, payload: Buffer): string | null {
+  const t = parseTopic(topic);
+  const forMe = t?.suffix === 'cmd' && (t.scope === 'area' || t.deviceId === deviceId);
+  if (!forMe) return null;
+  try {
+    const id: unknown = (JSON.parse(payload.toString('utf8')) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' && id.length >= 1 && id.length <= 100 ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -24,8 +43,11 @@ export interface MessageHandlers {
  */
 export function routeMessage(deviceId: string, topic: string, payload: Buffer, on: MessageHandlers): void {
   const d = decode(topic, payload);
-  if (!d.ok) on.dropped({ topic, code: d.code, message: d.message });
-  else if (d.kind === 'command' && d.deviceId === deviceId) on.command(d.message, 'device');
+  if (!d.ok) {
+    on.dropped({ topic, code: d.code, message: d.message });
+    const id = d.code === 'invalid' && on.invalidCommand ? idOfInvalidCommand(deviceId, topic, payload) : null;
+    if (id !== null) on.invalidCommand?.({ id, message: d.message });
+  } else if (d.kind === 'command' && d.deviceId === deviceId) on.command(d.message, 'device');
   else if (d.kind === 'areaCommand') on.command(d.message, 'area');
   else if (d.kind === 'desired' && d.deviceId === deviceId) on.desired(d.message);
   else if (d.kind === 'timeResponse' && d.deviceId === deviceId && on.time) on.time(d.message);

@@ -35,7 +35,10 @@ export const PERMISSIONS = {
     roles: ['admin', 'province_operator', 'district_supervisor'],
     what: 'register, edit, rotate credentials of, revoke receivers',
   },
-  'devices.control': { roles: OPERATORS, what: 'play, stop, set volume on receivers' },
+  'devices.control': {
+    roles: OPERATORS,
+    what: 'send commands to receivers: play, stop, volume, mute, amplifier, reboot, sync, settings',
+  },
   'groups.write': { roles: OPERATORS, what: 'create and change receiver groups (zones)' },
   'media.read': { roles: ALL, what: 'list, preview and download audio' },
   'media.write': { roles: OPERATORS, what: 'upload audio' },

@@ -15,6 +15,8 @@ import { bulletinsRoutes } from './modules/bulletins/bulletins.routes.js';
 import type { BulletinsService } from './modules/bulletins/bulletins.service.js';
 import { type CapSenders, type CapService, capRoutes } from './modules/cap/index.js';
 import type { DesiredStateService } from './modules/devices/desired-state.service.js';
+import { deviceEventsRoutes } from './modules/devices/device-events.routes.js';
+import type { DeviceEventsService } from './modules/devices/device-events.service.js';
 import type { DeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import type { DeviceStatusService } from './modules/devices/device-status.service.js';
 import { devicesRoutes } from './modules/devices/devices.routes.js';
@@ -68,6 +70,7 @@ export interface AppServices extends Scheduling {
   cap: CapService;
   capSenders: CapSenders;
   live: LiveService;
+  deviceEvents: DeviceEventsService;
 }
 
 export interface AppDeps {
@@ -125,7 +128,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     units: s.units,
     scopes: s.scopes,
   });
-  await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
+  const control = { commands: s.commands, logs: s.playbackLogs, devices: s.devices, groups: s.groups, units: s.units };
+  await app.register(playbackRoutes, control);
+  await app.register(deviceEventsRoutes, { events: s.deviceEvents, devices: s.devices });
   await app.register(uplinkRoutes, { uplink: s.uplink });
   await app.register(nationalRoutes, { national: s.national, ...config.national });
   await app.register(capRoutes, {

@@ -12,6 +12,7 @@ import { createAuditService } from './modules/audit/audit.service.js';
 import { createBulletinsService } from './modules/bulletins/bulletins.service.js';
 import { createCapModule, emergencyNotConnected } from './modules/cap/index.js';
 import { createDesiredStateService } from './modules/devices/desired-state.service.js';
+import { createDeviceEventsService } from './modules/devices/device-events.service.js';
 import { createDeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
@@ -206,11 +207,14 @@ export async function startServer(
       library,
       bulletins,
       playbackLogs: createPlaybackLogService({ db, clock }),
+      deviceEvents: createDeviceEventsService({ db, clock, log: log.child({ module: 'device-events' }) }),
       commands: createCommandsService({
         db,
         mqtt,
         devices,
         desired,
+        groups,
+        units,
         media: mediaFiles,
         mediaUrl: (sha) => `${publicUrl}/api/v1/media/${sha}/file`,
         commandTtlMs: config.devices.commandTtlMs,

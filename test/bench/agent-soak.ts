@@ -1,13 +1,16 @@
 /**
- * `npm run bench:agent-soak [-- --cycles 200 --active-s 150 --idle-s 40 --kick-every-s 20 --runner bundle]`
+ * `npm run bench:agent-soak [-- --cycles 1000 --active-s 300 --idle-s 60 --kick-every-s 20 --runner bundle]`
  *
- * One real agent process (device-agent/src/main.ts, bundled to JavaScript by default or run from source
- * through tsx, with the `null` player: a real ffmpeg decode per play, at real-time pace) against a real
- * server in this process. It plays many short bulletins, is kicked off the broker now and then (it must
- * reconnect by itself), then idles; its RSS and CPU come from /proc. Prints one JSON line. Only
+ * One real agent process (the production bundle with nguon-agent.service's Node flags and environment
+ * by default, or from source through tsx; the `null` player: a real ffmpeg decode per play, at
+ * real-time pace) against a real server in this process. It plays many short bulletins, is kicked off the broker now and then (it must
+ * reconnect by itself), then idles; its RSS and CPU come from /proc. Prints one JSON line. The memory
+ * trend is the slope (MB/hour) over the second half of the run, of every sample and of the floor (the
+ * lowest RSS of each 15-s window, i.e. after garbage collection), which is what a leak raises. Only
  * 127.0.0.1 traffic; every wait is bounded.
  */
 import { parseArgs } from 'node:util';
+import { unitLaunch } from '@nguon/device-agent/bundle';
 import type { RunningServer } from '@nguon/server';
 import { makeTone, removeTestAudio } from '../src/support/audio.js';
 import { type AgentRunner, runAgent } from './support/agent-runner.js';
@@ -19,9 +22,9 @@ import { type ServerEvents, watchServerEvents } from './support/server-events.js
 
 const { values } = parseArgs({
   options: {
-    cycles: { type: 'string', default: '200' },
-    'active-s': { type: 'string', default: '150' },
-    'idle-s': { type: 'string', default: '40' },
+    cycles: { type: 'string', default: '1000' },
+    'active-s': { type: 'string', default: '300' },
+    'idle-s': { type: 'string', default: '60' },
     'kick-every-s': { type: 'string', default: '20' },
     'heartbeat-s': { type: 'string', default: '30' },
     runner: { type: 'string', default: 'bundle' },
@@ -73,12 +76,23 @@ function figures(active: ProcSample[], idle: ProcSample[]): Record<string, numbe
     half.map((s) => s.atMs),
     half.map(mb),
   );
+  const windows = new Map<number, ProcSample>();
+  for (const s of half) {
+    const w = Math.floor(s.atMs / 15_000);
+    if (!windows.has(w) || windows.get(w)!.rssKb > s.rssKb) windows.set(w, s);
+  }
+  const floors = [...windows.values()];
+  const floorMbPerMs = slope(
+    floors.map((s) => s.atMs),
+    floors.map(mb),
+  );
   return {
     activeSeconds: round((active.at(-1)!.atMs - active[0]!.atMs) / 1000),
     rssStartMb: round(mb(all[0]!)),
     rssEndMb: round(mb(all.at(-1)!)),
     rssMaxMb: round(Math.max(...all.map(mb))),
     rssSlopeMbPerHour: round(mbPerMs * 3_600_000, 2),
+    rssFloorSlopeMbPerHour: round(floorMbPerMs * 3_600_000, 2),
     // Without the node binary's shared, file-backed pages: what this agent itself allocates.
     rssAnonEndMb: round(anonMb(all.at(-1)!)),
     rssAnonMaxMb: round(Math.max(...all.map(anonMb))),
@@ -110,6 +124,7 @@ async function main(running: RunningServer): Promise<void> {
     printFigures({
       player: 'null (ffmpeg decode, real time)',
       runner,
+      nodeFlags: runner === 'bundle' ? (await unitLaunch()).flags.join(' ') : 'tsx',
       ...counts,
       ...figures(samples.slice(0, activeEnd), samples.slice(activeEnd - 1)),
     });

@@ -1,5 +1,7 @@
 /**
  * `npm run bench:connect [-- --receivers 10000 --per-process 4900 --rate 250 --timeout-s 600]`
+ * (`--receivers 5000 --per-process 5000`: the fleet simulator's capacity, 5,000 agents in one process,
+ * and its memory per agent, `fleetMbPerAgent`.)
  *
  * How many receivers one server (embedded aedes broker + SQLite, in this process) holds, and what they
  * cost it: registers N receivers, starts fleet processes of real agents (timer player) against it,
@@ -103,6 +105,7 @@ async function run(running: RunningServer, credsDir: string, fleets: FleetProces
     connected: (running.broker?.connectedCount() ?? 1) - 1,
     online: seen.online.size,
     processes,
+    agentsPerProcess: Math.ceil(receivers / processes),
     connectSeconds: round(connectSeconds),
     serverRssMb: round(mem.rss / MB),
     serverRssBaseMb: round(baseRssMb),

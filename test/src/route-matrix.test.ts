@@ -146,6 +146,26 @@ const CASES: Record<string, Case> = {
     rule: 'devices.read',
     make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/logs` }),
   },
+  'POST /api/v1/devices/:id/commands': {
+    rule: 'devices.control',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/commands`, body: { type: 'reportNow' } }),
+  },
+  'GET /api/v1/devices/:id/commands': {
+    rule: 'devices.read',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/commands` }),
+  },
+  'POST /api/v1/groups/:id/commands': {
+    rule: 'devices.control',
+    make: async (f, w) => ({ url: `/api/v1/groups/${await f.freshGroup(w)}/commands`, body: { type: 'syncNow' } }),
+  },
+  'POST /api/v1/units/:code/commands': {
+    rule: 'devices.control',
+    make: (f, w) => ({ url: `/api/v1/units/${f.unit[w]}/commands`, body: { type: 'reportNow' } }),
+  },
+  'GET /api/v1/devices/:id/events': {
+    rule: 'devices.read',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/events` }),
+  },
   'GET /api/v1/commands/:id': { rule: 'devices.read', make: (f, w) => ({ url: `/api/v1/commands/${f.command[w]}` }) },
   'POST /api/v1/groups': {
     rule: 'groups.write',

@@ -10,6 +10,8 @@ import type { CommandOutcome, ControlCommand } from './control-commands.js';
 export interface CommandService {
   /** Handles one decoded command and returns the reply it sent (or tried to send). Never rejects. */
   handle(cmd: Command): Promise<Reply>;
+  /** Answers a command that could not be decoded with an error reply. Never rejects. */
+  refuse(commandId: string, code: 'invalid', message: string): Promise<Reply>;
 }
 
 export interface CommandServiceDeps {
@@ -125,6 +127,18 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
       if (outcome.ok && outcome.after) {
         await outcome.after().catch((err) => deps.logger.error({ err, commandId: cmd.id }, 'after-reply step failed'));
       }
+      return reply;
+    },
+    async refuse(commandId, code, message) {
+      const reply: Reply = {
+        v: 1,
+        id: commandId,
+        replyId: randomUUID(),
+        ts: now(),
+        ok: false,
+        error: { code, message: message.slice(0, 500) },
+      };
+      await deps.sendReply(reply).catch((err) => deps.logger.warn({ err, commandId }, 'reply not sent'));
       return reply;
     },
   };

@@ -58,7 +58,11 @@ describe('nguon-agent.service', () => {
     expect(one('ReadWritePaths')).toBe('/var/lib/nguon-agent');
     expect(one('SupplementaryGroups')?.split(/\s+/)).toEqual(expect.arrayContaining(['audio', 'gpio']));
     expect(one('ExecStart')).toBe(
-      '/usr/bin/node /opt/nguon-agent/app/device-agent/dist/main.js /etc/nguon-agent/agent.json',
+      '/usr/bin/node $NGUON_NODE_FLAGS /opt/nguon-agent/app/device-agent/dist/nguon-agent.mjs /etc/nguon-agent/agent.json',
+    );
+    // The memory budget's flags (README, "Memory"); the soak benchmark reads the same line.
+    expect(service?.get('Environment')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^"NGUON_NODE_FLAGS=.*--max-old-space-size=\d+.*"$/)]),
     );
     expect(unit.get('Install')?.get('WantedBy')).toEqual(['multi-user.target']);
   });

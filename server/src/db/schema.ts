@@ -162,16 +162,20 @@ export const jobs = sqliteTable(
   (t) => [index('jobs_state_idx').on(t.state, t.id), index('jobs_unit_idx').on(t.unitId, t.id)],
 );
 
-export const commands = sqliteTable('commands', {
-  id: text('id').primaryKey(),
-  type: text('type').notNull(),
-  targetKind: text('target_kind').notNull(),
-  target: text('target').notNull(),
-  payload: text('payload', { mode: 'json' }).notNull(),
-  createdBy: integer('created_by'),
-  createdAt: createdAt(),
-  expiresAt: integer('expires_at').notNull(),
-});
+export const commands = sqliteTable(
+  'commands',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    targetKind: text('target_kind').notNull(),
+    target: text('target').notNull(),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    createdBy: integer('created_by'),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('commands_target_idx').on(t.targetKind, t.target)],
+);
 
 export const commandReplies = sqliteTable(
   'command_replies',
@@ -184,7 +188,7 @@ export const commandReplies = sqliteTable(
     result: text('result', { mode: 'json' }),
     receivedAt: integer('received_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.commandId, t.deviceId] })],
+  (t) => [primaryKey({ columns: [t.commandId, t.deviceId] }), index('command_replies_device_idx').on(t.deviceId)],
 );
 
 /** Append-only proof of play. The agent's log id is the key, so a resent log is stored once. */
@@ -369,4 +373,5 @@ export const playlistItems = sqliteTable(
   ],
 );
 export * from './schema-cap.js';
+export * from './schema-device-events.js';
 export * from './schema-uplink.js';

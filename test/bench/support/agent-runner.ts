@@ -1,43 +1,34 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleAgent, unitLaunch } from '@nguon/device-agent/bundle';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const require = createRequire(import.meta.url);
+const MAIN = 'device-agent/src/main.ts';
 /** Inside node_modules, so the bundle's bare imports (mqtt, pino, …) resolve as the agent's would. */
-const BUNDLE = path.join(ROOT, 'node_modules/.cache/nguon-bench/agent-main.mjs');
+const BUNDLE = path.join(ROOT, 'node_modules/.cache/nguon-bench/nguon-agent.mjs');
 
 export type AgentRunner = 'bundle' | 'tsx';
 
 /**
- * The agent as JavaScript, as a receiver runs it: tsx from source adds its own loader thread (about
- * 35 MB here) that a receiver never carries. Workspace packages are bundled in; npm packages stay
- * external. esbuild comes with tsx.
+ * How the agent is started. `bundle` is the receiver's way: the production bundle (device-agent's
+ * scripts/bundle.mjs) with the Node flags and environment of nguon-agent.service. `tsx` runs from
+ * source, with tsx's own loader thread (about 35 MB here) that a receiver never carries.
  */
-async function bundleAgent(): Promise<string> {
-  const { build } = await import('esbuild');
-  const deps = new Set<string>();
-  for (const pkg of ['device-agent', 'protocols', 'schemas']) {
-    const json = JSON.parse(await readFile(path.join(ROOT, pkg, 'package.json'), 'utf8')) as {
-      dependencies?: Record<string, string>;
-    };
-    for (const name of Object.keys(json.dependencies ?? {})) if (!name.startsWith('@nguon/')) deps.add(name);
+export async function agentLaunch(
+  runner: AgentRunner,
+  file: string,
+): Promise<{ argv: string[]; env: Record<string, string> }> {
+  if (runner === 'tsx') {
+    const argv = ['--conditions=@nguon/source', '--import', require.resolve('tsx'), path.join(ROOT, MAIN), file];
+    return { argv, env: {} };
   }
-  await build({
-    entryPoints: [path.join(ROOT, 'device-agent/src/main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@nguon/source'],
-    external: [...deps],
-    outfile: BUNDLE,
-    logLevel: 'warning',
-  });
-  return BUNDLE;
+  const { flags, env } = await unitLaunch();
+  return { argv: [...flags, await bundleAgent(BUNDLE), file], env };
 }
 
 export interface RunningAgent {
@@ -51,20 +42,11 @@ export async function runAgent(config: Record<string, unknown>, runner: AgentRun
   const dir = await mkdtemp(path.join(tmpdir(), 'nguon-bench-agent-'));
   const file = path.join(dir, 'agent.json');
   await writeFile(file, JSON.stringify({ dataDir: path.join(dir, 'data'), ...config }), { mode: 0o600 });
-  const argv =
-    runner === 'bundle'
-      ? [await bundleAgent(), file]
-      : [
-          '--conditions=@nguon/source',
-          '--import',
-          require.resolve('tsx'),
-          path.join(ROOT, 'device-agent/src/main.ts'),
-          file,
-        ];
-  const child = spawn(process.execPath, argv, {
+  const launch = await agentLaunch(runner, file);
+  const child = spawn(process.execPath, launch.argv, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', ...launch.env },
   });
   // Bounded: only the tail matters when something goes wrong.
   let out = '';

@@ -35,11 +35,8 @@ export function wireDeviceMessages(deps: {
   });
   mqtt.on('event', ({ deviceId, message }) => {
     if (!deviceId) return;
-    // Logged only, for now: storing and showing receiver events belongs to the devices module.
-    log[message.level](
-      { deviceId, event: message.type, data: message.data, eventId: message.id },
-      message.message ?? 'device event',
-    );
+    log.debug({ deviceId, event: message.type, eventId: message.id }, message.message ?? 'device event');
+    s.deviceEvents.ingest(deviceId, message);
   });
 
   mqtt.on('presence', ({ deviceId, message }) => {
