@@ -14,6 +14,7 @@ import { createDesiredStateService } from './modules/devices/desired-state.servi
 import { createDeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
+import { createReceiverChanges } from './modules/devices/receiver-changes.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
@@ -61,8 +62,10 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   const database = openDatabase(path.join(config.dataDir, 'nguon.sqlite'));
   const { db } = database;
   const scopes = createScopeQueries(db);
-  const units = createUnitsService({ db, scopes });
-  const devices = createDevicesService({ db, units, scopes });
+  // Issue 6: a receiver's move, group change or registration reaches its programme at once.
+  const changes = createReceiverChanges((err) => log.warn({ err }, 'receiver change listener failed'));
+  const units = createUnitsService({ db, scopes, changes });
+  const devices = createDevicesService({ db, units, scopes, changes });
   const accounts = createAccountsService({ db, clock });
   const users = createUsersService({ db, scopes, accounts });
   const cleanups: Array<() => Promise<void> | void> = [() => database.close()];
@@ -111,7 +114,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     const { media, jobs, library } = mediaLibrary;
     cleanups.push(() => mediaLibrary.close());
     const desired = createDesiredStateService({ devices, mqtt, clock });
-    const groups = createGroupsService({ db, scopes });
+    const groups = createGroupsService({ db, scopes, changes });
     // Only the embedded broker checks device secrets and can drop a session; an external broker keeps its
     // own credentials, so there rotate/revoke bind HTTP (media downloads) and not MQTT.
     const embedded = broker;
@@ -200,7 +203,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     publicUrl = publicUrlFor(config.http, port);
     // Playlists carry media URLs, so they are computed only once the public URL is known.
-    cleanups.push(wireSchedules({ mqtt, ...scheduling, log: log.child({ module: 'schedules' }) }));
+    cleanups.push(wireSchedules({ mqtt, ...scheduling, changes, log: log.child({ module: 'schedules' }) }));
     return {
       config,
       app,

@@ -255,7 +255,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     },
     onPlaylist(p) {
       const applied = deps.store.apply(p);
-      log.info({ version: p.version, items: p.items.length, applied }, 'playlist received');
+      log.info({ version: p.version, items: p.items.length, next: p.items[0]?.key, applied }, 'playlist received');
       if (!applied) return false;
       deps.store.prune(deps.now());
       if (ready) {

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { devices, units } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
+import type { ReceiverChanges } from '../devices/receiver-changes.js';
 import type { Scope, ScopeQueries } from './scope.js';
 import { planUnitImport } from './unit-import-plan.js';
 import type { ParsedRows } from './unit-import-rows.js';
@@ -36,7 +37,13 @@ export interface EditResult {
  * version is bumped in the same transaction, because the agent applies a desired state only when its
  * version is newer (device-agent state-store), and the caller then publishes it.
  */
-export function createUnitEdits(deps: { db: Db; scopes: ScopeQueries; path: (unitId: number) => string[] }) {
+export function createUnitEdits(deps: {
+  db: Db;
+  scopes: ScopeQueries;
+  path: (unitId: number) => string[];
+  /** Told of the receivers below a moved unit (programmes follow at once, issue 6). */
+  changes?: Pick<ReceiverChanges, 'changed'> | undefined;
+}) {
   const { db, scopes } = deps;
 
   function bumpDevicesBelow(tx: Tx, rootIds: readonly number[]): string[] {
@@ -49,6 +56,12 @@ export function createUnitEdits(deps: { db: Db; scopes: ScopeQueries; path: (uni
       .returning({ id: devices.id })
       .all()
       .map((d) => d.id);
+  }
+
+  /** After the commit: the receivers below a moved unit are in other areas now. */
+  function notify<R extends { deviceIds: string[] }>(result: R): R {
+    deps.changes?.changed(result.deviceIds);
+    return result;
   }
 
   function byCode(tx: Tx, code: string): UnitRow {
@@ -82,67 +95,71 @@ export function createUnitEdits(deps: { db: Db; scopes: ScopeQueries; path: (uni
   return {
     /** Renames and/or moves one unit (PATCH). The route has checked that the unit is in the caller's scope. */
     edit(code: string, patch: UnitPatch, scope: Scope): EditResult {
-      return db.transaction((tx) => {
-        const unit = byCode(tx, code);
-        if (!scopes.inScope(scope, unit.id)) throw new AppError('forbidden', `unit ${code} is outside your unit`);
-        if (!scope.all && unit.id === scope.unitId)
-          throw new AppError('forbidden', 'only an administrator may rename or move your own unit');
-        const parentId =
-          patch.parentCode === undefined ? unit.parentId : newParentId(tx, unit, patch.parentCode, scope);
-        const moved = parentId !== unit.parentId;
-        const row = tx
-          .update(units)
-          .set({ name: patch.name ?? unit.name, parentId })
-          .where(eq(units.id, unit.id))
-          .returning()
-          .get();
-        if (!row) throw notFound(`unit code ${code}`);
-        return { unit: row, moved, deviceIds: moved ? bumpDevicesBelow(tx, [unit.id]) : [] };
-      });
+      return notify(
+        db.transaction((tx) => {
+          const unit = byCode(tx, code);
+          if (!scopes.inScope(scope, unit.id)) throw new AppError('forbidden', `unit ${code} is outside your unit`);
+          if (!scope.all && unit.id === scope.unitId)
+            throw new AppError('forbidden', 'only an administrator may rename or move your own unit');
+          const parentId =
+            patch.parentCode === undefined ? unit.parentId : newParentId(tx, unit, patch.parentCode, scope);
+          const moved = parentId !== unit.parentId;
+          const row = tx
+            .update(units)
+            .set({ name: patch.name ?? unit.name, parentId })
+            .where(eq(units.id, unit.id))
+            .returning()
+            .get();
+          if (!row) throw notFound(`unit code ${code}`);
+          return { unit: row, moved, deviceIds: moved ? bumpDevicesBelow(tx, [unit.id]) : [] };
+        }),
+      );
     },
 
     /** Applies a whole import file, or nothing of it. `input` comes from parseUnitCsv or rowsFromJson. */
     importRows(input: ParsedRows, scope: Scope): ImportResult {
-      return db.transaction((tx) => {
-        const existing = tx.select().from(units).all();
-        const root = scope.all ? null : existing.find((u) => u.id === scope.unitId);
-        if (root === undefined) throw new AppError('forbidden', 'your unit no longer exists');
-        const result = planUnitImport(existing, input, root?.code ?? null);
-        if (!result.ok) {
-          const message =
-            result.reason === 'forbidden'
-              ? 'the file changes units outside your unit; nothing was imported'
-              : `${result.errors.length} problem(s) in the file; nothing was imported`;
-          throw new AppError(result.reason, message, result.errors);
-        }
-        const { steps, unchanged, moved } = result.plan;
-        const ids = new Map(existing.map((u) => [u.code, u.id]));
-        for (const { action, row } of steps) {
-          const parentId = row.parentCode === null ? null : ids.get(row.parentCode);
-          // The plan orders parents first, so a missing id here is our bug, not the file's.
-          if (parentId === undefined) throw new Error(`import plan out of order at line ${row.line}`);
-          const values = { name: row.name, level: row.level, parentId };
-          if (action === 'create')
-            ids.set(
-              row.code,
-              tx
-                .insert(units)
-                .values({ code: row.code, ...values })
-                .returning()
-                .get().id,
-            );
-          else tx.update(units).set(values).where(eq(units.code, row.code)).run();
-        }
-        const movedIds = moved.map((c) => ids.get(c)).filter((id): id is number => id !== undefined);
-        const created = steps.filter((s) => s.action === 'create').length;
-        return {
-          created,
-          updated: steps.length - created,
-          unchanged,
-          moved: moved.length,
-          deviceIds: bumpDevicesBelow(tx, movedIds),
-        };
-      });
+      return notify(
+        db.transaction((tx) => {
+          const existing = tx.select().from(units).all();
+          const root = scope.all ? null : existing.find((u) => u.id === scope.unitId);
+          if (root === undefined) throw new AppError('forbidden', 'your unit no longer exists');
+          const result = planUnitImport(existing, input, root?.code ?? null);
+          if (!result.ok) {
+            const message =
+              result.reason === 'forbidden'
+                ? 'the file changes units outside your unit; nothing was imported'
+                : `${result.errors.length} problem(s) in the file; nothing was imported`;
+            throw new AppError(result.reason, message, result.errors);
+          }
+          const { steps, unchanged, moved } = result.plan;
+          const ids = new Map(existing.map((u) => [u.code, u.id]));
+          for (const { action, row } of steps) {
+            const parentId = row.parentCode === null ? null : ids.get(row.parentCode);
+            // The plan orders parents first, so a missing id here is our bug, not the file's.
+            if (parentId === undefined) throw new Error(`import plan out of order at line ${row.line}`);
+            const values = { name: row.name, level: row.level, parentId };
+            if (action === 'create')
+              ids.set(
+                row.code,
+                tx
+                  .insert(units)
+                  .values({ code: row.code, ...values })
+                  .returning()
+                  .get().id,
+              );
+            else tx.update(units).set(values).where(eq(units.code, row.code)).run();
+          }
+          const movedIds = moved.map((c) => ids.get(c)).filter((id): id is number => id !== undefined);
+          const created = steps.filter((s) => s.action === 'create').length;
+          return {
+            created,
+            updated: steps.length - created,
+            unchanged,
+            moved: moved.length,
+            deviceIds: bumpDevicesBelow(tx, movedIds),
+          };
+        }),
+      );
     },
   };
 }
