@@ -11,6 +11,8 @@ export interface ScheduledStart {
   /** The `started` log a crash left open: the playback continues it rather than logging a second one. */
   resumeOf: PlaybackLog | null;
   volume: number;
+  /** Why it went off the air before (`interrupted by …`): it comes back where the programme has got to. */
+  after?: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export function startScheduled(
   opts: { random: () => number; log: Logger; onEnded: (entry: PlaybackLog) => void },
 ): void {
   const { item, offsetMs } = s;
-  const how = s.resumeOf ? 'resumed' : offsetMs > 0 ? 'joined late' : 'on time';
+  const how = s.resumeOf ? 'resumed' : s.after ? 'back on air' : offsetMs > 0 ? 'joined late' : 'on time';
   const at = `${(offsetMs / 1000).toFixed(1)} s into the item`;
   try {
     playback.play({
@@ -44,6 +46,7 @@ export function startScheduled(
       ...(s.resumeOf ? { resumeOf: { startedAt: s.resumeOf.startedAt ?? item.startAt } } : {}),
       ...(how === 'resumed' ? { note: `resumed at ${at} after the agent restarted` } : {}),
       ...(how === 'joined late' ? { note: `joined at ${at}` } : {}),
+      ...(how === 'back on air' ? { note: `back on air at ${at} after it was ${s.after}` } : {}),
       ...(how === 'on time' ? { startedLogDelayMs: STARTED_LOG_DELAY_MS + opts.random() * STARTED_LOG_JITTER_MS } : {}),
       onEnded: opts.onEnded,
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MediaRef, PlaybackLog, Playlist, PlaylistItem } from '@nguon/protocols';
 import type { Logger } from 'pino';
 import type { MediaCache } from '../media/media-cache.js';
+import { arbitrate } from '../playback/arbitration.js';
 import type { LogSender } from '../playback/log-sender.js';
 import type { NowPlaying, PlaybackService } from '../playback/playback.service.js';
 import type { PlayPart } from '../players/play-sequence.js';
@@ -82,6 +83,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const adopted = new Set<string>();
   /** Items held back by a live play of at least their priority, with what held them. */
   const heldBack = new Map<string, string>();
+  /** Items a live play interrupted, with the reason their `interrupted` log gave: they come back after it. */
+  const interrupted = new Map<string, string>();
   /** Server time of the last clock sync of this run, and the item a sync was last asked for. */
   let lastSyncAt: number | null = null;
   let presyncedFor: string | null = null;
@@ -133,7 +136,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   /** A live play of at least the item's priority keeps the air; the item joins when it ends. */
   function isHeldBack(item: PlaylistItem, cur: NowPlaying | null): boolean {
-    if (!cur || cur.scheduled || item.priority < (cur.priority ?? 3)) return false;
+    if (!cur || arbitrate({ playId: item.key, priority: item.priority, scheduled: true }, cur).ok) return false;
     if (!heldBack.has(item.key)) log.info({ key: item.key, by: cur.playId }, 'scheduled item waits for a live play');
     heldBack.set(item.key, cur.playId);
     return true;
@@ -148,15 +151,25 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const open = adopted.has(item.key) ? deps.logs.openPlay(item.key) : null;
     adopted.delete(item.key);
     heldBack.delete(item.key);
-    const start: ScheduledStart = { item, parts: p.parts, offsetMs, resumeOf: open, volume: deps.volume() };
+    const after = interrupted.get(item.key);
+    interrupted.delete(item.key);
+    const start: ScheduledStart = {
+      item,
+      parts: p.parts,
+      offsetMs,
+      resumeOf: open,
+      volume: deps.volume(),
+      ...(after ? { after } : {}),
+    };
     startScheduled(deps.playback, start, { random, log, onEnded: (entry) => onEnded(item, entry) });
   }
 
   function onEnded(item: PlaylistItem, entry: PlaybackLog): void {
     // Shutting down: the journal keeps it open, so the next start resumes it where it has got to.
     if (stopped) return;
-    // Interrupted by a live play: not ended; it joins again when that play is over.
-    if (entry.event !== 'interrupted') end(item, entry.event as JournalOutcome);
+    // Interrupted by a live play: not ended; it comes back when that play is over (settleInterrupted).
+    if (entry.event === 'interrupted') interrupted.set(item.key, entry.reason ?? 'interrupted');
+    else end(item, entry.event as JournalOutcome);
     deps.prefetch.want(refsOf(items()));
     evaluate();
   }
@@ -224,6 +237,21 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
+  /**
+   * The rule for an interrupted item (issue 6 item 4, mission.md §4.6): once the air is free it comes
+   * back where the programme has got to, like radio — never from its start, so the items after it keep
+   * their instants. When less than MIN_REMAINING_MS of its window is left it does not come back, and
+   * its last log stays `interrupted`, naming what interrupted it.
+   */
+  function settleInterrupted(list: readonly PlaylistItem[], now: number): void {
+    for (const key of interrupted.keys()) {
+      const item = list.find((i) => i.key === key);
+      if (item && item.startAt + item.durationMs > now + MIN_REMAINING_MS) continue;
+      interrupted.delete(key);
+      if (item) end(item, 'stopped');
+    }
+  }
+
   function evaluate(): void {
     if (!ready || stopped) return;
     generation += 1;
@@ -233,6 +261,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const now = deps.now();
     const d = decide(list, now, deps.store);
     settleAdopted(d);
+    // Interrupted items first: they are ended in the journal, so settling the held-back never logs them skipped.
+    settleInterrupted(list, now);
     settleHeldBack(list, now);
     const cur = deps.playback.current();
     // Cancelled or edited away while on air: the operator's change wins.
@@ -276,8 +306,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     },
     onConnect: () => deps.prefetch.retryNow(),
     onPlaybackLog(entry) {
-      // A scheduled item's own ending is handled by onEnded, after its journal entry is written.
-      if (ENDINGS.has(entry.event) && entry.commandId !== undefined) evaluate();
+      // The end of a live play (a command, an emergency) frees the air. A programme item's own ending is
+      // handled by onEnded, after its journal entry is written.
+      if (ENDINGS.has(entry.event) && !items().some((i) => i.key === entry.playId)) evaluate();
     },
     stop() {
       stopped = true;
