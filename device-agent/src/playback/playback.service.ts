@@ -4,6 +4,7 @@ import type { PriorityCode } from '@nguon/schemas';
 import { type PlayPart, playSequence } from '../players/play-sequence.js';
 import type { Player, PlayHandle, PlayResult } from '../players/player.js';
 import { type Admission, arbitrate, type Claim, describeClaim } from './arbitration.js';
+import { runLater } from './run-later.js';
 
 export interface PlayRequest {
   playId: string;
@@ -99,8 +100,6 @@ export function describePlay(req: Pick<PlayRequest, 'playId' | 'commandId' | 'pr
 const withNote = (reason: string | undefined, note: string | undefined) =>
   reason && note ? `${reason}; ${note}` : (reason ?? note);
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** One playback at a time, each logged `started` then exactly one ending event. */
 export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackService {
   const now = opts.now ?? Date.now;
@@ -143,15 +142,17 @@ export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackSer
     if (req.resumeOf) return Promise.resolve();
     const write = () => opts.sendLog(entry(req, { event: 'started', startedAt }));
     const delay = req.startedLogDelayMs ?? 0;
-    return delay > 0 ? sleep(delay).then(write) : write();
+    if (delay <= 0) return write();
+    return new Promise<void>((resolve, reject) => runLater(delay, () => write().then(resolve, reject)));
   }
 
   return {
     play(req) {
       // A download that completes during shutdown must not start a player nobody will stop.
       if (closed) throw new Error('playback is shut down');
-      const admission = arbitrate(claimOf(req), active && claimOf(active.req));
-      if (!admission.ok) {
+      // Nothing on air (the usual case at a scheduled instant): no arbitration to allocate for.
+      const admission = active ? arbitrate(claimOf(req), claimOf(active.req)) : null;
+      if (admission && !admission.ok) {
         void opts.sendLog(entry(req, { event: 'skipped', reason: `refused: ${admission.reason}` }));
         throw new PlaybackRefused(admission);
       }

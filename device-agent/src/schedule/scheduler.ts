@@ -136,7 +136,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   /** A live play of at least the item's priority keeps the air; the item joins when it ends. */
   function isHeldBack(item: PlaylistItem, cur: NowPlaying | null): boolean {
-    if (!cur || arbitrate({ playId: item.key, priority: item.priority, scheduled: true }, cur).ok) return false;
+    if (cur === null || arbitrate({ playId: item.key, priority: item.priority, scheduled: true }, cur).ok) return false;
     if (!heldBack.has(item.key)) log.info({ key: item.key, by: cur.playId }, 'scheduled item waits for a live play');
     heldBack.set(item.key, cur.playId);
     return true;
@@ -148,11 +148,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       return;
     }
     if (isHeldBack(item, deps.playback.current())) return;
-    const open = adopted.has(item.key) ? deps.logs.openPlay(item.key) : null;
-    adopted.delete(item.key);
-    heldBack.delete(item.key);
-    const after = interrupted.get(item.key);
-    interrupted.delete(item.key);
+    const open = adopted.size > 0 && adopted.delete(item.key) ? deps.logs.openPlay(item.key) : null;
+    if (heldBack.size > 0) heldBack.delete(item.key);
+    const after = interrupted.size > 0 ? interrupted.get(item.key) : undefined;
+    if (after !== undefined) interrupted.delete(item.key);
     const start: ScheduledStart = {
       item,
       parts: p.parts,
