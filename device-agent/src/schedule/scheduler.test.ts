@@ -46,6 +46,20 @@ describe('scheduler', () => {
     scheduler.stop();
   });
 
+  it('checks the media again shortly before the start when the first check failed', async () => {
+    const opts = { mediaMissing: true };
+    const { scheduler, plays, logs } = setup(opts);
+    scheduler.start();
+    scheduler.onPlaylist(playlist([item('k1', T0 + 30_000)]));
+    // Prepared 3 + 0.5 × 12 = 9 s before the start: the download is not there yet.
+    await vi.advanceTimersByTimeAsync(25_000);
+    opts.mediaMissing = false;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(plays).toEqual([expect.objectContaining({ at: T0 + 30_000, offsetMs: 0 })]);
+    expect(logs.filter((l) => l.event === 'skipped')).toEqual([]);
+    scheduler.stop();
+  });
+
   it('resumes an item a crash cut off at the point it has reached, with no second `started`', async () => {
     const db = openAgentDb(':memory:');
     const before = setup({ db });

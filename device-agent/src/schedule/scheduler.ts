@@ -52,9 +52,15 @@ export interface Scheduler {
   stop(): void;
 }
 
-/** Media is checked and the journal written this long before the start (plus jitter), never at it. */
+/**
+ * Media is checked and the journal written (an fsync) this long before the start, plus jitter, never at
+ * it. The jitter is wide: receivers sharing a CPU and a disk (the fleet simulator, 500 to a process)
+ * would otherwise queue their synchronous fsyncs into the moment of the start.
+ */
 const PREPARE_MS = 3_000;
-const PREPARE_JITTER_MS = 3_000;
+const PREPARE_JITTER_MS = 12_000;
+/** A failed media check is tried once more, and FM yields the amplifier, this long before the start. */
+const FINAL_CHECK_MS = 2_000;
 
 interface Prepared {
   key: string;
@@ -112,9 +118,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       },
     );
     prepared = p;
-    void deps.beforePlay?.().catch((err) => log.warn({ err }, 'before-play step failed'));
     return p;
   }
+
+  const beforePlay = () => void deps.beforePlay?.().catch((err) => log.warn({ err }, 'before-play step failed'));
 
   function end(item: PlaylistItem, outcome: JournalOutcome): void {
     deps.store.end(item.key, item.startAt, outcome);
@@ -202,7 +209,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       deps.now,
       () => {
         const p = prepare(item);
-        cancelWait = waitUntil(item.startAt, deps.now, () => play(item, p, 0), { maxStepMs: 250 });
+        cancelWait = waitUntil(
+          item.startAt - FINAL_CHECK_MS,
+          deps.now,
+          () => {
+            // The download may have finished since the check failed; prepare() tries again then.
+            const q = p.failure !== null ? prepare(item) : p;
+            beforePlay();
+            cancelWait = waitUntil(item.startAt, deps.now, () => play(item, q, 0), { maxStepMs: 250 });
+          },
+          { maxStepMs: 60_000 },
+        );
       },
       { maxStepMs: 60_000 },
     );
@@ -212,6 +229,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   function playNow(item: PlaylistItem, late: boolean): void {
     const gen = generation;
     const p = prepare(item);
+    beforePlay();
     void p.done.then(() => {
       if (gen !== generation || stopped) return;
       play(item, p, late ? Math.max(0, deps.now() - item.startAt) : 0);
