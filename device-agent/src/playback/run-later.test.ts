@@ -28,6 +28,17 @@ describe('runLater', () => {
     expect(ran).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('never joins a batch whose timer should already have fired', async () => {
+    const ran: string[] = [];
+    // A batch left behind (its fake timer was thrown away with the test that made it).
+    runLater(200, () => ran.push('lost'));
+    vi.clearAllTimers();
+    vi.setSystemTime(Date.now() - 60_000);
+    runLater(200, () => ran.push('a'));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(ran).toEqual(['a']);
+  });
+
   it('one throwing callback does not stop the others', async () => {
     const ran: string[] = [];
     runLater(10, () => {

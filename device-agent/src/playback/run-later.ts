@@ -5,19 +5,27 @@
  * cost more than the start itself. A receiver alone on its CPU loses nothing by it. Joining a batch
  * runs a little sooner than asked, never later.
  */
-const batches = new Map<number, Array<() => void>>();
+interface Batch {
+  created: number;
+  runs: Array<() => void>;
+}
+
+const batches = new Map<number, Batch>();
 
 export function runLater(ms: number, fn: () => void): void {
+  const now = Date.now();
   const waiting = batches.get(ms);
-  if (waiting) {
-    waiting.push(fn);
+  // Only a batch that is still waiting: one whose time is past (a stepped clock, a timer that will never
+  // fire because fake timers were reset) is replaced, never joined.
+  if (waiting && now - waiting.created >= 0 && now - waiting.created < ms) {
+    waiting.runs.push(fn);
     return;
   }
-  const batch = [fn];
+  const batch: Batch = { created: now, runs: [fn] };
   batches.set(ms, batch);
   setTimeout(() => {
-    batches.delete(ms);
-    for (const run of batch) {
+    if (batches.get(ms) === batch) batches.delete(ms);
+    for (const run of batch.runs) {
       try {
         run();
       } catch {
