@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { MediaRef, PlaybackLog, Playlist, PlaylistItem } from '@nguon/protocols';
 import type { Logger } from 'pino';
 import type { MediaCache } from '../media/media-cache.js';
-import { arbitrate } from '../playback/arbitration.js';
 import type { LogSender } from '../playback/log-sender.js';
-import type { NowPlaying, PlaybackService } from '../playback/playback.service.js';
+import type { PlaybackService } from '../playback/playback.service.js';
 import type { PlayPart } from '../players/play-sequence.js';
+import { createAirShare } from './air-share.js';
 import type { Prefetcher } from './prefetch.js';
 import { presyncAt } from './presync.js';
-import { type Decision, decide, MIN_REMAINING_MS, neededMedia } from './programme.js';
+import { type Decision, decide, neededMedia } from './programme.js';
 import type { JournalOutcome, ScheduleStore } from './schedule-store.js';
 import { type ScheduledStart, startScheduled } from './scheduled-start.js';
 import { waitUntil } from './wait-until.js';
@@ -87,10 +87,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let prepared: Prepared | null = null;
   /** Open playbacks a crash left that the scheduler took over from the log sender. */
   const adopted = new Set<string>();
-  /** Items held back by a live play of at least their priority, with what held them. */
-  const heldBack = new Map<string, string>();
-  /** Items a live play interrupted, with the reason their `interrupted` log gave: they come back after it. */
-  const interrupted = new Map<string, string>();
   /** Server time of the last clock sync of this run, and the item a sync was last asked for. */
   let lastSyncAt: number | null = null;
   let presyncedFor: string | null = null;
@@ -141,24 +137,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     });
   }
 
-  /** A live play of at least the item's priority keeps the air; the item joins when it ends. */
-  function isHeldBack(item: PlaylistItem, cur: NowPlaying | null): boolean {
-    if (cur === null || arbitrate({ playId: item.key, priority: item.priority, scheduled: true }, cur).ok) return false;
-    if (!heldBack.has(item.key)) log.info({ key: item.key, by: cur.playId }, 'scheduled item waits for a live play');
-    heldBack.set(item.key, cur.playId);
-    return true;
-  }
+  const air = createAirShare({ store: deps.store, skip, log });
 
   function play(item: PlaylistItem, p: Prepared, offsetMs: number): void {
     if (!p.parts) {
       skip(item, 'media_not_cached', p.failure ?? 'not in the cache at the start');
       return;
     }
-    if (isHeldBack(item, deps.playback.current())) return;
+    if (air.holdsBack(item, deps.playback.current())) return;
     const open = adopted.size > 0 && adopted.delete(item.key) ? deps.logs.openPlay(item.key) : null;
-    if (heldBack.size > 0) heldBack.delete(item.key);
-    const after = interrupted.size > 0 ? interrupted.get(item.key) : undefined;
-    if (after !== undefined) interrupted.delete(item.key);
+    const after = air.takeOver(item.key);
     const start: ScheduledStart = {
       item,
       parts: p.parts,
@@ -174,7 +162,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     // Shutting down: the journal keeps it open, so the next start resumes it where it has got to.
     if (stopped) return;
     // Interrupted by a live play: not ended; it comes back when that play is over (settleInterrupted).
-    if (entry.event === 'interrupted') interrupted.set(item.key, entry.reason ?? 'interrupted');
+    if (entry.event === 'interrupted') air.interrupted(item.key, entry.reason ?? 'interrupted');
     else end(item, entry.event as JournalOutcome);
     deps.prefetch.want(refsOf(items()));
     evaluate();
@@ -245,30 +233,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
-  function settleHeldBack(list: readonly PlaylistItem[], now: number): void {
-    for (const [key, by] of heldBack) {
-      const item = list.find((i) => i.key === key);
-      if (item && item.startAt + item.durationMs > now + MIN_REMAINING_MS) continue;
-      heldBack.delete(key);
-      if (item && !deps.store.started(key)?.ended) skip(item, `preempted by live play ${by}`);
-    }
-  }
-
-  /**
-   * The rule for an interrupted item (issue 6 item 4, mission.md §4.6): once the air is free it comes
-   * back where the programme has got to, like radio — never from its start, so the items after it keep
-   * their instants. When less than MIN_REMAINING_MS of its window is left it does not come back, and
-   * its last log stays `interrupted`, naming what interrupted it.
-   */
-  function settleInterrupted(list: readonly PlaylistItem[], now: number): void {
-    for (const key of interrupted.keys()) {
-      const item = list.find((i) => i.key === key);
-      if (item && item.startAt + item.durationMs > now + MIN_REMAINING_MS) continue;
-      interrupted.delete(key);
-      if (item) end(item, 'stopped');
-    }
-  }
-
   function evaluate(): void {
     if (!ready || stopped) return;
     generation += 1;
@@ -278,9 +242,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const now = deps.now();
     const d = decide(list, now, deps.store);
     settleAdopted(d);
-    // Interrupted items first: they are ended in the journal, so settling the held-back never logs them skipped.
-    settleInterrupted(list, now);
-    settleHeldBack(list, now);
+    air.settle(list, now);
     const cur = deps.playback.current();
     // Cancelled or edited away while on air: the operator's change wins.
     if (cur?.scheduled && !list.some((i) => i.key === cur.playId)) {
@@ -288,7 +250,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
     if (d.kind === 'idle' || (cur?.scheduled && cur.playId === d.item.key)) return;
     if (d.kind === 'wait') arm(d.item);
-    else if (!isHeldBack(d.item, cur)) playNow(d.item, d.offsetMs > 0);
+    else if (!air.holdsBack(d.item, cur)) playNow(d.item, d.offsetMs > 0);
   }
 
   return {
