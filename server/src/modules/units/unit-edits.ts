@@ -58,12 +58,6 @@ export function createUnitEdits(deps: {
       .map((d) => d.id);
   }
 
-  /** After the commit: the receivers below a moved unit are in other areas now. */
-  function notify<R extends { deviceIds: string[] }>(result: R): R {
-    deps.changes?.changed(result.deviceIds);
-    return result;
-  }
-
   function byCode(tx: Tx, code: string): UnitRow {
     const unit = tx.select().from(units).where(eq(units.code, code)).get();
     if (!unit) throw notFound(`unit code ${code}`);
@@ -95,71 +89,72 @@ export function createUnitEdits(deps: {
   return {
     /** Renames and/or moves one unit (PATCH). The route has checked that the unit is in the caller's scope. */
     edit(code: string, patch: UnitPatch, scope: Scope): EditResult {
-      return notify(
-        db.transaction((tx) => {
-          const unit = byCode(tx, code);
-          if (!scopes.inScope(scope, unit.id)) throw new AppError('forbidden', `unit ${code} is outside your unit`);
-          if (!scope.all && unit.id === scope.unitId)
-            throw new AppError('forbidden', 'only an administrator may rename or move your own unit');
-          const parentId =
-            patch.parentCode === undefined ? unit.parentId : newParentId(tx, unit, patch.parentCode, scope);
-          const moved = parentId !== unit.parentId;
-          const row = tx
-            .update(units)
-            .set({ name: patch.name ?? unit.name, parentId })
-            .where(eq(units.id, unit.id))
-            .returning()
-            .get();
-          if (!row) throw notFound(`unit code ${code}`);
-          return { unit: row, moved, deviceIds: moved ? bumpDevicesBelow(tx, [unit.id]) : [] };
-        }),
-      );
+      const result = db.transaction((tx): EditResult => {
+        const unit = byCode(tx, code);
+        if (!scopes.inScope(scope, unit.id)) throw new AppError('forbidden', `unit ${code} is outside your unit`);
+        if (!scope.all && unit.id === scope.unitId)
+          throw new AppError('forbidden', 'only an administrator may rename or move your own unit');
+        const parentId =
+          patch.parentCode === undefined ? unit.parentId : newParentId(tx, unit, patch.parentCode, scope);
+        const moved = parentId !== unit.parentId;
+        const row = tx
+          .update(units)
+          .set({ name: patch.name ?? unit.name, parentId })
+          .where(eq(units.id, unit.id))
+          .returning()
+          .get();
+        if (!row) throw notFound(`unit code ${code}`);
+        return { unit: row, moved, deviceIds: moved ? bumpDevicesBelow(tx, [unit.id]) : [] };
+      });
+      deps.changes?.changed(result.deviceIds);
+      return result;
     },
 
     /** Applies a whole import file, or nothing of it. `input` comes from parseUnitCsv or rowsFromJson. */
     importRows(input: ParsedRows, scope: Scope): ImportResult {
-      return notify(
-        db.transaction((tx) => {
-          const existing = tx.select().from(units).all();
-          const root = scope.all ? null : existing.find((u) => u.id === scope.unitId);
-          if (root === undefined) throw new AppError('forbidden', 'your unit no longer exists');
-          const result = planUnitImport(existing, input, root?.code ?? null);
-          if (!result.ok) {
-            const message =
-              result.reason === 'forbidden'
-                ? 'the file changes units outside your unit; nothing was imported'
-                : `${result.errors.length} problem(s) in the file; nothing was imported`;
-            throw new AppError(result.reason, message, result.errors);
-          }
-          const { steps, unchanged, moved } = result.plan;
-          const ids = new Map(existing.map((u) => [u.code, u.id]));
-          for (const { action, row } of steps) {
-            const parentId = row.parentCode === null ? null : ids.get(row.parentCode);
-            // The plan orders parents first, so a missing id here is our bug, not the file's.
-            if (parentId === undefined) throw new Error(`import plan out of order at line ${row.line}`);
-            const values = { name: row.name, level: row.level, parentId };
-            if (action === 'create')
-              ids.set(
-                row.code,
-                tx
-                  .insert(units)
-                  .values({ code: row.code, ...values })
-                  .returning()
-                  .get().id,
-              );
-            else tx.update(units).set(values).where(eq(units.code, row.code)).run();
-          }
-          const movedIds = moved.map((c) => ids.get(c)).filter((id): id is number => id !== undefined);
-          const created = steps.filter((s) => s.action === 'create').length;
-          return {
-            created,
-            updated: steps.length - created,
-            unchanged,
-            moved: moved.length,
-            deviceIds: bumpDevicesBelow(tx, movedIds),
-          };
-        }),
-      );
+      const result = db.transaction((tx): ImportResult => {
+        const existing = tx.select().from(units).all();
+        const root = scope.all ? null : existing.find((u) => u.id === scope.unitId);
+        if (root === undefined) throw new AppError('forbidden', 'your unit no longer exists');
+        const result = planUnitImport(existing, input, root?.code ?? null);
+        if (!result.ok) {
+          const message =
+            result.reason === 'forbidden'
+              ? 'the file changes units outside your unit; nothing was imported'
+              : `${result.errors.length} problem(s) in the file; nothing was imported`;
+          throw new AppError(result.reason, message, result.errors);
+        }
+        const { steps, unchanged, moved } = result.plan;
+        const ids = new Map(existing.map((u) => [u.code, u.id]));
+        for (const { action, row } of steps) {
+          const parentId = row.parentCode === null ? null : ids.get(row.parentCode);
+          // The plan orders parents first, so a missing id here is our bug, not the file's.
+          if (parentId === undefined) throw new Error(`import plan out of order at line ${row.line}`);
+          const values = { name: row.name, level: row.level, parentId };
+          if (action === 'create')
+            ids.set(
+              row.code,
+              tx
+                .insert(units)
+                .values({ code: row.code, ...values })
+                .returning()
+                .get().id,
+            );
+          else tx.update(units).set(values).where(eq(units.code, row.code)).run();
+        }
+        const movedIds = moved.map((c) => ids.get(c)).filter((id): id is number => id !== undefined);
+        const created = steps.filter((s) => s.action === 'create').length;
+        return {
+          created,
+          updated: steps.length - created,
+          unchanged,
+          moved: moved.length,
+          deviceIds: bumpDevicesBelow(tx, movedIds),
+        };
+      });
+      // After the commit: the receivers below a moved unit are in other areas now.
+      deps.changes?.changed(result.deviceIds);
+      return result;
     },
   };
 }
