@@ -124,6 +124,8 @@ export const REPLY_ERROR_CODES = [
   'download_failed',
   'checksum_mismatch',
   'player_failed',
+  /** A play refused because what is on air has a higher priority level (mission.md §3). */
+  'lower_priority',
   /** A hardware hook (shell command) of the receiver failed or timed out. */
   'hook_failed',
   'internal',

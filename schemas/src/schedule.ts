@@ -80,6 +80,11 @@ export const ScheduleInputSchema = z
     targets: z.array(ScheduleTargetSchema).min(1).max(100),
     /** A commune's own priority item may go before incoming priority items from above (Thông tư 39). */
     beforeIncomingPriority: z.boolean().default(false),
+    /**
+     * The order of a commune's own priority items among themselves (1 first): when two of them collide,
+     * the lower number plays first whatever their times; without it, the earlier start does.
+     */
+    ownOrder: z.number().int().min(1).max(99).nullish(),
     /** Create even though it overlaps other schedules; the rules decide what plays first. */
     acceptConflicts: z.boolean().default(false),
   })

@@ -16,6 +16,7 @@ import { createDeviceEventsService } from './modules/devices/device-events.servi
 import { createDeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
+import { createReceiverChanges } from './modules/devices/receiver-changes.js';
 import type { EmergencyStarter } from './modules/emergency/emergency.types.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
@@ -77,8 +78,10 @@ export async function startServer(
   const database = openDatabase(path.join(config.dataDir, 'nguon.sqlite'));
   const { db } = database;
   const scopes = createScopeQueries(db);
-  const units = createUnitsService({ db, scopes });
-  const devices = createDevicesService({ db, units, scopes });
+  // Issue 6: a receiver's move, group change or registration reaches its programme at once.
+  const changes = createReceiverChanges((err) => log.warn({ err }, 'receiver change listener failed'));
+  const units = createUnitsService({ db, scopes, changes });
+  const devices = createDevicesService({ db, units, scopes, changes });
   const accounts = createAccountsService({ db, clock });
   const users = createUsersService({ db, scopes, accounts });
   const cleanups: Array<() => Promise<void> | void> = [() => database.close()];
@@ -127,7 +130,7 @@ export async function startServer(
     const { media, jobs, library } = mediaLibrary;
     cleanups.push(() => mediaLibrary.close());
     const desired = createDesiredStateService({ devices, mqtt, clock });
-    const groups = createGroupsService({ db, scopes });
+    const groups = createGroupsService({ db, scopes, changes });
     // Only the embedded broker checks device secrets and can drop a session; an external broker keeps its
     // own credentials, so there rotate/revoke bind HTTP (media downloads) and not MQTT.
     const embedded = broker;
@@ -246,7 +249,7 @@ export async function startServer(
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     publicUrl = publicUrlFor(config.http, port);
     // Playlists carry media URLs, so they are computed only once the public URL is known.
-    cleanups.push(wireSchedules({ mqtt, ...scheduling, log: log.child({ module: 'schedules' }) }));
+    cleanups.push(wireSchedules({ mqtt, ...scheduling, changes, log: log.child({ module: 'schedules' }) }));
     uplink.start();
     return {
       config,

@@ -49,11 +49,17 @@ const timer = createTimerPlayer({
     return ms;
   },
 });
+/** The agent plays <dataDir>/<deviceId>/cache/<sha256>.mp3: known up front, so no path work at a start. */
+const deviceOfFile = new Map<string, string>();
+for (const d of devices)
+  for (const sha of durations.keys())
+    deviceOfFile.set(path.join(dataDir, d.deviceId, 'cache', `${sha}.mp3`), d.deviceId);
 const player: Player = {
   play(file, opts) {
-    // The agent plays <dataDir>/<deviceId>/cache/<sha256>.mp3.
-    const deviceId = path.basename(path.dirname(path.dirname(file)));
-    startedAt.set(deviceId, { at: Date.now(), perf: performance.now(), offsetMs: opts.offsetMs ?? 0 });
+    const at = Date.now();
+    const perf = performance.now();
+    const deviceId = deviceOfFile.get(file) ?? path.basename(path.dirname(path.dirname(file)));
+    startedAt.set(deviceId, { at, perf, offsetMs: opts.offsetMs ?? 0 });
     return timer.play(file, opts);
   },
 };

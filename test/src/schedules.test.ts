@@ -41,7 +41,7 @@ describe('schedules: rules, priority conflicts, playlists pushed ahead, proof of
       ['xa2', 'commune_operator', '19774'],
     ] as const) {
       await server.api('POST', '/api/v1/users', {
-        username: u + '.user',
+        username: `${u}.user`,
         displayName: u,
         password: 'schedule-pass-1',
         role,
@@ -218,6 +218,8 @@ describe('schedules: rules, priority conflicts, playlists pushed ahead, proof of
     ['a bulletin not approved', { bulletinId: -1 }, 'xa', 422, /approved/],
     ['a one-off in the past', { recurrence: { kind: 'once', at: '2020-01-01T07:00' } }, 'xa', 400, /past/],
     ['a bulletin of another commune', { targets: [{ unit: '19774' }] }, 'xa2', 403, /reach/],
+    ['an own order on a normal item', { ownOrder: 1 }, 'xa', 422, /order among themselves/],
+    ['an own order out of range', { ownOrder: 0 }, 'xa', 400, /ownOrder/],
   ])('refuses %s clearly and schedules nothing', async (_n, over, who, status, message) => {
     const count = async () =>
       (await server.api<{ schedules: unknown[] }>('GET', '/api/v1/schedules')).body.schedules.length;

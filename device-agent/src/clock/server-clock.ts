@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TimeRequest, TimeResponse } from '@nguon/protocols';
 import type { Logger } from 'pino';
-import { bestSample, type ClockSample, clockSample } from './clock-math.js';
+import { bestSample, type ClockSample, clockSample, filterAcrossRounds, type KeptSample } from './clock-math.js';
 
 export interface ServerClock {
   /** Best estimate of the server's clock: used for command expiry, schedules and log timestamps. */
@@ -46,6 +46,8 @@ export function createServerClock(opts: ServerClockOptions): ServerClock {
   const log = opts.logger;
   const waiting = new Map<string, { t0: number; resolve: (s: ClockSample | null) => void; timer: NodeJS.Timeout }>();
   let offset: number | null = null;
+  /** Best samples of recent rounds (clock-math filterAcrossRounds). */
+  let kept: KeptSample[] = [];
   let round: { gen: number; done: Promise<ClockSample | null> } | null = null;
   let generation = 0;
   let nextRound: NodeJS.Timeout | undefined;
@@ -78,7 +80,13 @@ export function createServerClock(opts: ServerClockOptions): ServerClock {
       const s = await sample(gen);
       if (s) got.push(s);
     }
-    const best = bestSample(got);
+    const roundBest = bestSample(got);
+    let best = roundBest;
+    if (roundBest && gen === generation) {
+      const filtered = filterAcrossRounds(kept, { ...roundBest, at: opts.now() });
+      kept = filtered.kept;
+      best = { offsetMs: filtered.chosen.offsetMs, delayMs: filtered.chosen.delayMs };
+    }
     if (best && gen === generation) {
       const previous = offset;
       offset = best.offsetMs;

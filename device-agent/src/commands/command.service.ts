@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Command, PlayCommand, Reply } from '@nguon/protocols';
 import type { Logger } from 'pino';
 import { type MediaCache, MediaError } from '../media/media-cache.js';
-import type { PlaybackService } from '../playback/playback.service.js';
+import { PlaybackRefused, type PlaybackService } from '../playback/playback.service.js';
 import type { StateStore } from '../state/state-store.js';
 import type { CommandGuard } from './command-guard.js';
 import type { CommandOutcome, ControlCommand } from './control-commands.js';
@@ -73,6 +73,8 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
         volume: muted ? 0 : (cmd.volume ?? volume),
       });
     } catch (err) {
+      // Refused by the priority rules (playback/arbitration.ts): the reply says why; its log is sent.
+      if (err instanceof PlaybackRefused) return { ok: false, code: err.code, message: err.message };
       return { ok: false, code: 'player_failed', message: (err as Error).message };
     }
     return { ok: true, result: { state: 'playing' } };

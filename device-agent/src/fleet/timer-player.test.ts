@@ -17,6 +17,28 @@ describe('timer player', () => {
     }
   });
 
+  it('joined `offsetMs` into the file, plays only the rest of it', async () => {
+    vi.useFakeTimers();
+    try {
+      let clock = 0;
+      const player = createTimerPlayer({ durationOf: async () => 10_000, monotonicMs: () => clock });
+      const handle = player.play('/cache/a.mp3', { volume: 80, offsetMs: 7_500 });
+      let settled = false;
+      void handle.done.then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(2_499);
+      expect(settled).toBe(false);
+      clock = 2_500;
+      await vi.advanceTimersByTimeAsync(1);
+      await expect(handle.done).resolves.toEqual({ outcome: 'finished', playedMs: 2_500 });
+      // Past the end: over at once, as a decoder seeking beyond the file would be.
+      const late = player.play('/cache/a.mp3', { volume: 80, offsetMs: 12_000 });
+      await vi.advanceTimersByTimeAsync(0);
+      await expect(late.done).resolves.toMatchObject({ outcome: 'finished' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('ends `stopped` on stop, also before the duration was known, leaving no timer behind', async () => {
     vi.useFakeTimers();
     try {

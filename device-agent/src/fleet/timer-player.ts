@@ -18,7 +18,9 @@ export function createTimerPlayer(opts: TimerPlayerOptions = {}): Player {
   const durationOf = opts.durationOf ?? readMp3DurationMs;
   const clock = opts.monotonicMs ?? (() => performance.now());
   return {
-    play(file): PlayHandle {
+    play(file, playOpts): PlayHandle {
+      // Joining an item mid-way (late, or resumed after a restart) plays only what is left of it.
+      const offsetMs = Math.max(0, playOpts.offsetMs ?? 0);
       const startedAt = clock();
       let timer: NodeJS.Timeout | undefined;
       let ended = false;
@@ -34,7 +36,7 @@ export function createTimerPlayer(opts: TimerPlayerOptions = {}): Player {
       durationOf(file).then(
         (ms) => {
           // Stopped while the duration was being read: no timer may outlive the playback.
-          if (!ended) timer = setTimeout(() => settle({ outcome: 'finished' }), ms);
+          if (!ended) timer = setTimeout(() => settle({ outcome: 'finished' }), Math.max(0, ms - offsetMs));
         },
         (err: Error) => settle({ outcome: 'failed', reason: `timer player: ${err.message}`.slice(0, 400) }),
       );

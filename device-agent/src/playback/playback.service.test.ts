@@ -1,7 +1,7 @@
 import type { PlaybackLog } from '@nguon/protocols';
 import { describe, expect, it, vi } from 'vitest';
 import type { Player, PlayResult } from '../players/player.js';
-import { createPlaybackService, type PlayRequest } from './playback.service.js';
+import { admits, createPlaybackService, PlaybackRefused, type PlayRequest } from './playback.service.js';
 
 /** An in-memory player whose playbacks the test ends by hand (no timers, no processes). */
 function createManualPlayer() {
@@ -120,6 +120,29 @@ describe('playback service', () => {
     expect(logs[2]).toMatchObject({ playId: 's1r1t5', event: 'interrupted' });
     expect(logs[2]?.commandId).toBeUndefined();
     expect(logs[2]?.reason).toBe('interrupted by emergency live play live (command c-live)');
+  });
+
+  it('refuses a live play of a lower level than what is on air, logging it skipped with the reason', async () => {
+    const { service, plays, logs, logged } = setup();
+    service.play({ ...req('s1r1t5'), commandId: undefined, scheduled: true, priority: 2 });
+    const normal = { playId: 'live', priority: 3 as const, scheduled: false };
+    expect(admits(service, normal)).toMatchObject({ ok: false, code: 'lower_priority' });
+    expect(() => service.play({ ...req('live'), priority: 3 })).toThrow(PlaybackRefused);
+    await logged(2);
+    expect(logs.map((l) => `${l.playId}:${l.event}`)).toEqual(['s1r1t5:started', 'live:skipped']);
+    expect(logs[1]).toMatchObject({
+      commandId: 'c-live',
+      reason: 'refused: normal may not interrupt scheduled item s1r1t5 (priority)',
+    });
+    // What was on air plays on, untouched.
+    expect(plays).toHaveLength(1);
+    expect(service.current()?.playId).toBe('s1r1t5');
+    // The same level may interrupt it.
+    expect(admits(service, { ...normal, priority: 2 })).toEqual({ ok: true });
+    service.play({ ...req('live2'), priority: 2 });
+    await logged(4);
+    expect(logs[3]).toMatchObject({ playId: 's1r1t5', event: 'interrupted' });
+    expect(logs[3]?.reason).toBe('interrupted by priority live play live2 (command c-live2)');
   });
 
   it('starts at an offset, writes `started` after a delay and still logs it before the ending', async () => {

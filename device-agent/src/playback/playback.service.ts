@@ -3,6 +3,8 @@ import type { PlaybackLog } from '@nguon/protocols';
 import type { PriorityCode } from '@nguon/schemas';
 import { type PlayPart, playSequence } from '../players/play-sequence.js';
 import type { Player, PlayHandle, PlayResult } from '../players/player.js';
+import { type Admission, arbitrate, type Claim, describeClaim } from './arbitration.js';
+import { runLater } from './run-later.js';
 
 export interface PlayRequest {
   playId: string;
@@ -37,8 +39,20 @@ export interface NowPlaying {
   priority?: PriorityCode;
 }
 
+/** A play the rules of the field keep off the air (arbitration.ts); its `skipped` log is already sent. */
+export class PlaybackRefused extends Error {
+  readonly code = 'lower_priority' as const;
+  constructor(readonly admission: Extract<Admission, { ok: false }>) {
+    super(admission.reason);
+    this.name = 'PlaybackRefused';
+  }
+}
+
 export interface PlaybackService {
-  /** Starts at once; whatever plays is interrupted. Throws after stopAll(). */
+  /**
+   * Starts at once, interrupting what plays if the rules allow it (see `admits`); otherwise logs the
+   * request `skipped` with the reason and throws PlaybackRefused. Throws after stopAll().
+   */
   play(req: PlayRequest): void;
   /** Stops the current playback (only if it is `playId`, when given). Tells whether something was stopped. */
   stop(opts?: { playId?: string; reason?: string }): boolean;
@@ -64,19 +78,27 @@ interface Active {
   settled: Promise<void>;
 }
 
-const PRIORITY_NAMES = { 1: 'emergency', 2: 'priority', 3: 'normal' } as const;
+/**
+ * Would a play like `claim` take the air now? The one question for anything that interrupts (a live
+ * command, an emergency): no side effects, the same answer `play` then acts on.
+ */
+export function admits(playback: Pick<PlaybackService, 'current'>, claim: Claim): Admission {
+  return arbitrate(claim, playback.current());
+}
+
+const claimOf = (req: PlayRequest): Claim => ({
+  playId: req.playId,
+  priority: req.priority,
+  scheduled: req.scheduled ?? false,
+});
 
 /** Names a playback in the reason of the one it interrupts (issue 6: say what interrupted it). */
 export function describePlay(req: Pick<PlayRequest, 'playId' | 'commandId' | 'priority' | 'scheduled'>): string {
-  if (req.scheduled) return `scheduled item ${req.playId}`;
-  const level = req.priority ? `${PRIORITY_NAMES[req.priority]} ` : '';
-  return `${level}live play ${req.playId}${req.commandId ? ` (command ${req.commandId})` : ''}`;
+  return describeClaim({ ...req, scheduled: req.scheduled ?? false });
 }
 
 const withNote = (reason: string | undefined, note: string | undefined) =>
   reason && note ? `${reason}; ${note}` : (reason ?? note);
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** One playback at a time, each logged `started` then exactly one ending event. */
 export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackService {
@@ -120,13 +142,20 @@ export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackSer
     if (req.resumeOf) return Promise.resolve();
     const write = () => opts.sendLog(entry(req, { event: 'started', startedAt }));
     const delay = req.startedLogDelayMs ?? 0;
-    return delay > 0 ? sleep(delay).then(write) : write();
+    if (delay <= 0) return write();
+    return new Promise<void>((resolve, reject) => runLater(delay, () => write().then(resolve, reject)));
   }
 
   return {
     play(req) {
       // A download that completes during shutdown must not start a player nobody will stop.
       if (closed) throw new Error('playback is shut down');
+      // Nothing on air (the usual case at a scheduled instant): no arbitration to allocate for.
+      const admission = active ? arbitrate(claimOf(req), claimOf(active.req)) : null;
+      if (admission && !admission.ok) {
+        void opts.sendLog(entry(req, { event: 'skipped', reason: `refused: ${admission.reason}` }));
+        throw new PlaybackRefused(admission);
+      }
       if (active) end(active, 'interrupted', `interrupted by ${describePlay(req)}`);
       const parts = req.parts ?? [{ file: req.file, durationMs: Number.POSITIVE_INFINITY }];
       const handle = playSequence(opts.player, parts, { volume: req.volume, offsetMs: req.offsetMs ?? 0 });

@@ -15,9 +15,10 @@ describe('presyncAt', () => {
     expect(presyncAt(T, T - 600_000, T - 700_000, 6_000, half)).toBe(T - 120_000);
   });
 
-  it('for an item that arrives late, syncs soon, spread over at most 15 s, and only with time to spare', () => {
-    expect(presyncAt(T, T - 80_000, null, 6_000, half)).toBe(T - 80_000 + 7_500);
+  it('for an item that arrives late, syncs once the downloads had 10 s, spread over at most 15 s, with time to spare', () => {
+    expect(presyncAt(T, T - 80_000, null, 6_000, half)).toBe(T - 70_000 + 7_500);
     expect(presyncAt(T, T - 20_000, null, 6_000, () => 1)).toBe(T - 11_000);
+    expect(presyncAt(T, T - 20_000, null, 6_000, () => 0)).toBe(T - 11_000);
     expect(presyncAt(T, T - 10_000, null, 6_000, half)).toBeNull();
   });
 });

@@ -12,6 +12,11 @@ const LEAD_MS = 90_000;
 const WINDOW_MS = 60_000;
 /** An item that arrives later than the window: a sync soon, spread over this much. */
 const LATE_SPREAD_MS = 15_000;
+/**
+ * …but not at once: the playlist has just arrived, so every receiver is downloading its media now, and
+ * a sample taken on a busy link is a poor one (the clock filter keeps a better earlier one anyway).
+ */
+const LATE_SETTLE_MS = 10_000;
 
 /**
  * When to sync for an item starting at `startAt` (all server time), or null when no sync is needed:
@@ -31,5 +36,6 @@ export function presyncAt(
   if (ideal > now) return ideal;
   const latest = startAt - prepareLeadMs - 5_000;
   if (latest <= now) return null;
-  return now + random() * Math.min(LATE_SPREAD_MS, latest - now);
+  const from = Math.min(now + LATE_SETTLE_MS, latest);
+  return from + random() * Math.min(LATE_SPREAD_MS, latest - from);
 }

@@ -1,99 +1,7 @@
-import type { MediaRef, PlaybackLog, Playlist, PlaylistItem } from '@nguon/protocols';
-import { pino } from 'pino';
+import type { PlaybackLog } from '@nguon/protocols';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MediaError } from '../media/media-cache.js';
-import { createPlaybackService } from '../playback/playback.service.js';
-import type { Player, PlayResult } from '../players/player.js';
 import { openAgentDb } from '../storage/agent-db.js';
-import { createPrefetcher } from './prefetch.js';
-import { createScheduleStore } from './schedule-store.js';
-import { createScheduler } from './scheduler.js';
-
-const T0 = 1_790_000_000_000;
-const silent = pino({ level: 'silent' });
-
-const item = (key: string, startAt: number, priority: 1 | 2 | 3 = 3, durationMs = 60_000): PlaylistItem => ({
-  key,
-  startAt,
-  durationMs,
-  priority,
-  title: key,
-  media: [{ sha256: 'a'.repeat(64), url: 'http://127.0.0.1/a', sizeBytes: 1, durationMs }],
-});
-let version = 0;
-const playlist = (items: PlaylistItem[]): Playlist => ({
-  v: 1,
-  id: crypto.randomUUID(),
-  ts: T0,
-  version: ++version,
-  horizonEnd: T0 + 3_600_000,
-  items,
-});
-
-/** Plays nothing; records when and how each play started; the test ends them. */
-function manualPlayer() {
-  const plays: { file: string; offsetMs: number; at: number; end: (o: PlayResult['outcome']) => void }[] = [];
-  const player: Player = {
-    play(file, { offsetMs }) {
-      let resolve!: (r: PlayResult) => void;
-      const done = new Promise<PlayResult>((r) => {
-        resolve = r;
-      });
-      plays.push({
-        file,
-        offsetMs: offsetMs ?? 0,
-        at: Date.now(),
-        end: (outcome) => resolve({ outcome, playedMs: 5 }),
-      });
-      return { done, stop: () => resolve({ outcome: 'stopped', playedMs: 5 }) };
-    },
-  };
-  return { player, plays };
-}
-
-/** One receiver's scheduler over a real SQLite journal, a real playback service, fake media and time. */
-function setup(
-  opts: {
-    mediaMissing?: boolean;
-    open?: Map<string, PlaybackLog>;
-    db?: ReturnType<typeof openAgentDb>;
-    syncClock?: () => void;
-  } = {},
-) {
-  const db = opts.db ?? openAgentDb(':memory:');
-  const store = createScheduleStore(db, { bootId: 'boot' });
-  const { player, plays } = manualPlayer();
-  const logs: PlaybackLog[] = [];
-  const open = opts.open ?? new Map<string, PlaybackLog>();
-  const media = {
-    ensure: async (m: MediaRef) => {
-      if (opts.mediaMissing) throw new MediaError('download_failed', 'fetch: link down');
-      return `/cache/${m.sha256}.mp3`;
-    },
-    pin: () => {},
-  };
-  const sendLog = async (entry: PlaybackLog) => {
-    logs.push(entry);
-    scheduler.onPlaybackLog(entry);
-  };
-  const playback = createPlaybackService({ player, now: Date.now, sendLog });
-  const scheduler = createScheduler({
-    store,
-    prefetch: createPrefetcher({ media, logger: silent }),
-    media,
-    playback,
-    logs: { openPlay: (k) => open.get(k) ?? null, closeOpenPlay: (k) => open.delete(k) },
-    sendLog,
-    now: Date.now,
-    volume: () => 70,
-    clockReady: async () => true,
-    ...(opts.syncClock ? { syncClock: opts.syncClock } : {}),
-    logger: silent,
-    random: () => 0.5,
-  });
-  const events = () => logs.map((l) => `${l.playId}:${l.event}`);
-  return { db, store, scheduler, playback, plays, logs, events };
-}
+import { item, playlist, setup, T0 } from './scheduler.fixture.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date'] });
@@ -135,6 +43,20 @@ describe('scheduler', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(plays).toHaveLength(0);
     expect(logs).toEqual([expect.objectContaining({ playId: 'k1', event: 'skipped', reason: 'media_not_cached' })]);
+    scheduler.stop();
+  });
+
+  it('checks the media again shortly before the start when the first check failed', async () => {
+    const opts = { mediaMissing: true };
+    const { scheduler, plays, logs } = setup(opts);
+    scheduler.start();
+    scheduler.onPlaylist(playlist([item('k1', T0 + 30_000)]));
+    // Prepared 3 + 0.5 × 12 = 9 s before the start: the download is not there yet.
+    await vi.advanceTimersByTimeAsync(25_000);
+    opts.mediaMissing = false;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(plays).toEqual([expect.objectContaining({ at: T0 + 30_000, offsetMs: 0 })]);
+    expect(logs.filter((l) => l.event === 'skipped')).toEqual([]);
     scheduler.stop();
   });
 
@@ -195,7 +117,7 @@ describe('scheduler', () => {
     expect(plays).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(logs.find((l) => l.playId === 'live' && l.event === 'interrupted')?.reason).toBe(
-      'interrupted by scheduled item k1',
+      'interrupted by scheduled item k1 (priority)',
     );
     await vi.advanceTimersByTimeAsync(5_000);
     playback.play({ playId: 'alarm', commandId: 'c2', sha256: 'b'.repeat(64), file: '/b', volume: 60, priority: 1 });

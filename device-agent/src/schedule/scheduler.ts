@@ -3,11 +3,12 @@ import type { MediaRef, PlaybackLog, Playlist, PlaylistItem } from '@nguon/proto
 import type { Logger } from 'pino';
 import type { MediaCache } from '../media/media-cache.js';
 import type { LogSender } from '../playback/log-sender.js';
-import type { NowPlaying, PlaybackService } from '../playback/playback.service.js';
+import type { PlaybackService } from '../playback/playback.service.js';
 import type { PlayPart } from '../players/play-sequence.js';
+import { createAirShare } from './air-share.js';
 import type { Prefetcher } from './prefetch.js';
 import { presyncAt } from './presync.js';
-import { type Decision, decide, MIN_REMAINING_MS, neededMedia } from './programme.js';
+import { type Decision, decide, neededMedia } from './programme.js';
 import type { JournalOutcome, ScheduleStore } from './schedule-store.js';
 import { type ScheduledStart, startScheduled } from './scheduled-start.js';
 import { waitUntil } from './wait-until.js';
@@ -51,9 +52,15 @@ export interface Scheduler {
   stop(): void;
 }
 
-/** Media is checked and the journal written this long before the start (plus jitter), never at it. */
+/**
+ * Media is checked and the journal written (an fsync) this long before the start, plus jitter, never at
+ * it. The jitter is wide: receivers sharing a CPU and a disk (the fleet simulator, 500 to a process)
+ * would otherwise queue their synchronous fsyncs into the moment of the start.
+ */
 const PREPARE_MS = 3_000;
-const PREPARE_JITTER_MS = 3_000;
+const PREPARE_JITTER_MS = 12_000;
+/** A failed media check is tried once more, and FM yields the amplifier, this long before the start. */
+const FINAL_CHECK_MS = 2_000;
 
 interface Prepared {
   key: string;
@@ -80,8 +87,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let prepared: Prepared | null = null;
   /** Open playbacks a crash left that the scheduler took over from the log sender. */
   const adopted = new Set<string>();
-  /** Items held back by a live play of at least their priority, with what held them. */
-  const heldBack = new Map<string, string>();
   /** Server time of the last clock sync of this run, and the item a sync was last asked for. */
   let lastSyncAt: number | null = null;
   let presyncedFor: string | null = null;
@@ -109,9 +114,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       },
     );
     prepared = p;
-    void deps.beforePlay?.().catch((err) => log.warn({ err }, 'before-play step failed'));
     return p;
   }
+
+  const beforePlay = () => void deps.beforePlay?.().catch((err) => log.warn({ err }, 'before-play step failed'));
 
   function end(item: PlaylistItem, outcome: JournalOutcome): void {
     deps.store.end(item.key, item.startAt, outcome);
@@ -131,32 +137,33 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     });
   }
 
-  /** A live play of at least the item's priority keeps the air; the item joins when it ends. */
-  function isHeldBack(item: PlaylistItem, cur: NowPlaying | null): boolean {
-    if (!cur || cur.scheduled || item.priority < (cur.priority ?? 3)) return false;
-    if (!heldBack.has(item.key)) log.info({ key: item.key, by: cur.playId }, 'scheduled item waits for a live play');
-    heldBack.set(item.key, cur.playId);
-    return true;
-  }
+  const air = createAirShare({ store: deps.store, skip, log });
 
   function play(item: PlaylistItem, p: Prepared, offsetMs: number): void {
     if (!p.parts) {
       skip(item, 'media_not_cached', p.failure ?? 'not in the cache at the start');
       return;
     }
-    if (isHeldBack(item, deps.playback.current())) return;
-    const open = adopted.has(item.key) ? deps.logs.openPlay(item.key) : null;
-    adopted.delete(item.key);
-    heldBack.delete(item.key);
-    const start: ScheduledStart = { item, parts: p.parts, offsetMs, resumeOf: open, volume: deps.volume() };
+    if (air.holdsBack(item, deps.playback.current())) return;
+    const open = adopted.size > 0 && adopted.delete(item.key) ? deps.logs.openPlay(item.key) : null;
+    const after = air.takeOver(item.key);
+    const start: ScheduledStart = {
+      item,
+      parts: p.parts,
+      offsetMs,
+      resumeOf: open,
+      volume: deps.volume(),
+      ...(after ? { after } : {}),
+    };
     startScheduled(deps.playback, start, { random, log, onEnded: (entry) => onEnded(item, entry) });
   }
 
   function onEnded(item: PlaylistItem, entry: PlaybackLog): void {
     // Shutting down: the journal keeps it open, so the next start resumes it where it has got to.
     if (stopped) return;
-    // Interrupted by a live play: not ended; it joins again when that play is over.
-    if (entry.event !== 'interrupted') end(item, entry.event as JournalOutcome);
+    // Interrupted by a live play: not ended; it comes back when that play is over (settleInterrupted).
+    if (entry.event === 'interrupted') air.interrupted(item.key, entry.reason ?? 'interrupted');
+    else end(item, entry.event as JournalOutcome);
     deps.prefetch.want(refsOf(items()));
     evaluate();
   }
@@ -190,7 +197,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       deps.now,
       () => {
         const p = prepare(item);
-        cancelWait = waitUntil(item.startAt, deps.now, () => play(item, p, 0), { maxStepMs: 250 });
+        cancelWait = waitUntil(
+          item.startAt - FINAL_CHECK_MS,
+          deps.now,
+          () => {
+            // The download may have finished since the check failed; prepare() tries again then.
+            const q = p.failure !== null ? prepare(item) : p;
+            beforePlay();
+            cancelWait = waitUntil(item.startAt, deps.now, () => play(item, q, 0), { maxStepMs: 250 });
+          },
+          { maxStepMs: 60_000 },
+        );
       },
       { maxStepMs: 60_000 },
     );
@@ -200,6 +217,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   function playNow(item: PlaylistItem, late: boolean): void {
     const gen = generation;
     const p = prepare(item);
+    beforePlay();
     void p.done.then(() => {
       if (gen !== generation || stopped) return;
       play(item, p, late ? Math.max(0, deps.now() - item.startAt) : 0);
@@ -215,15 +233,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
-  function settleHeldBack(list: readonly PlaylistItem[], now: number): void {
-    for (const [key, by] of heldBack) {
-      const item = list.find((i) => i.key === key);
-      if (item && item.startAt + item.durationMs > now + MIN_REMAINING_MS) continue;
-      heldBack.delete(key);
-      if (item && !deps.store.started(key)?.ended) skip(item, `preempted by live play ${by}`);
-    }
-  }
-
   function evaluate(): void {
     if (!ready || stopped) return;
     generation += 1;
@@ -233,7 +242,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const now = deps.now();
     const d = decide(list, now, deps.store);
     settleAdopted(d);
-    settleHeldBack(list, now);
+    air.settle(list, now);
     const cur = deps.playback.current();
     // Cancelled or edited away while on air: the operator's change wins.
     if (cur?.scheduled && !list.some((i) => i.key === cur.playId)) {
@@ -241,7 +250,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
     if (d.kind === 'idle' || (cur?.scheduled && cur.playId === d.item.key)) return;
     if (d.kind === 'wait') arm(d.item);
-    else if (!isHeldBack(d.item, cur)) playNow(d.item, d.offsetMs > 0);
+    else if (!air.holdsBack(d.item, cur)) playNow(d.item, d.offsetMs > 0);
   }
 
   return {
@@ -255,7 +264,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     },
     onPlaylist(p) {
       const applied = deps.store.apply(p);
-      log.info({ version: p.version, items: p.items.length, applied }, 'playlist received');
+      log.info({ version: p.version, items: p.items.length, next: p.items[0]?.key, applied }, 'playlist received');
       if (!applied) return false;
       deps.store.prune(deps.now());
       if (ready) {
@@ -276,8 +285,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     },
     onConnect: () => deps.prefetch.retryNow(),
     onPlaybackLog(entry) {
-      // A scheduled item's own ending is handled by onEnded, after its journal entry is written.
-      if (ENDINGS.has(entry.event) && entry.commandId !== undefined) evaluate();
+      // The end of a live play (a command, an emergency) frees the air. A programme item's own ending is
+      // handled by onEnded, after its journal entry is written.
+      if (ENDINGS.has(entry.event) && !items().some((i) => i.key === entry.playId)) evaluate();
     },
     stop() {
       stopped = true;

@@ -334,6 +334,8 @@ export const schedules = sqliteTable(
     repeat: text('repeat', { mode: 'json' }),
     targets: text('targets', { mode: 'json' }).notNull(),
     beforeIncomingPriority: integer('before_incoming_priority', { mode: 'boolean' }).notNull().default(false),
+    /** A commune's order among its own priority items (1 first); null = by start time. */
+    ownOrder: integer('own_order'),
     /** active | paused | cancelled */
     state: text('state').notNull().default('active'),
     /** Grows with every edit; part of each occurrence's key so an edit never collides with what already played. */

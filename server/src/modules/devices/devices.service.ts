@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../errors.js';
 import { sameHash, sha256Hex } from '../accounts/tokens.js';
 import type { Scope, ScopeQueries } from '../units/scope.js';
 import type { UnitsService } from '../units/units.service.js';
+import type { ReceiverChanges } from './receiver-changes.js';
 
 export interface Device {
   id: string;
@@ -51,7 +52,13 @@ function strip(row: typeof devices.$inferSelect): Device {
   return rest;
 }
 
-export function createDevicesService(deps: { db: Db; units: UnitsService; scopes: ScopeQueries }) {
+export function createDevicesService(deps: {
+  db: Db;
+  units: UnitsService;
+  scopes: ScopeQueries;
+  /** Told of every registration, move and revocation (programmes follow at once, issue 6). */
+  changes?: Pick<ReceiverChanges, 'changed'>;
+}) {
   const { db, units, scopes } = deps;
 
   return {
@@ -75,6 +82,7 @@ export function createDevicesService(deps: { db: Db; units: UnitsService; scopes
         })
         .returning()
         .get();
+      deps.changes?.changed([row.id]);
       return { device: strip(row), secret };
     },
 
@@ -106,7 +114,7 @@ export function createDevicesService(deps: { db: Db; units: UnitsService; scopes
      * topics travel in it. Check and write share one transaction, so the unique check cannot go stale.
      */
     update(id: string, patch: DevicePatch): { device: Device; moved: boolean } {
-      return db.transaction((tx) => {
+      const result = db.transaction((tx) => {
         const current = this.get(id);
         if (patch.unitId !== undefined && !units.get(patch.unitId)) throw notFound(`unit ${patch.unitId}`);
         const holder = patch.hardwareId ? this.byHardwareId(patch.hardwareId) : undefined;
@@ -124,17 +132,21 @@ export function createDevicesService(deps: { db: Db; units: UnitsService; scopes
         if (!row) throw notFound(`device ${id}`);
         return { device: strip(row), moved };
       });
+      if (result.moved) deps.changes?.changed([id]);
+      return result;
     },
 
     /** Marks a receiver revoked; the row stays so its history (logs, audit) still resolves. */
     revoke(id: string, at: number): Device {
-      return db.transaction((tx) => {
+      const device = db.transaction((tx) => {
         const current = this.get(id);
         if (current.revokedAt !== null) throw new AppError('conflict', `device ${id} is already revoked`);
         const row = tx.update(devices).set({ revokedAt: at }).where(eq(devices.id, id)).returning().get();
         if (!row) throw notFound(`device ${id}`);
         return strip(row);
       });
+      deps.changes?.changed([id]);
+      return device;
     },
 
     list(scope?: Scope): Device[] {

@@ -2,6 +2,7 @@ import { and, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { deviceGroupMembers, deviceGroups, devices, units } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
+import type { ReceiverChanges } from '../devices/receiver-changes.js';
 import type { Scope, ScopeQueries } from '../units/scope.js';
 
 /** A zone: a named set of receivers within one unit's area, for targeting broadcasts. */
@@ -29,7 +30,12 @@ export interface GroupPatch {
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export function createGroupsService(deps: { db: Db; scopes: ScopeQueries }) {
+export function createGroupsService(deps: {
+  db: Db;
+  scopes: ScopeQueries;
+  /** Told of every membership change (programmes follow at once, issue 6). */
+  changes?: Pick<ReceiverChanges, 'changed'>;
+}) {
   const { db, scopes } = deps;
 
   const baseQuery = (q: Db | Tx) =>
@@ -94,13 +100,15 @@ export function createGroupsService(deps: { db: Db; scopes: ScopeQueries }) {
   return {
     create(input: { unitId: number; name: string; deviceIds?: string[] }): Group {
       const ids = [...new Set(input.deviceIds ?? [])];
-      return db.transaction((tx) => {
+      const group = db.transaction((tx) => {
         assertNameFree(tx, input.unitId, input.name);
         assertMembersFit(tx, input.unitId, ids);
         const row = tx.insert(deviceGroups).values({ unitId: input.unitId, name: input.name }).returning().get();
         addMembers(tx, row.id, ids);
         return this.get(row.id);
       });
+      deps.changes?.changed(ids);
+      return group;
     },
 
     get(id: number): Group {
@@ -135,7 +143,7 @@ export function createGroupsService(deps: { db: Db; scopes: ScopeQueries }) {
     update(id: number, patch: GroupPatch): Group {
       const add = [...new Set(patch.add ?? [])];
       const remove = [...new Set(patch.remove ?? [])];
-      return db.transaction((tx) => {
+      const updated = db.transaction((tx) => {
         const group = this.get(id);
         if (patch.name !== undefined && patch.name !== group.name) {
           assertNameFree(tx, group.unitId, patch.name, id);
@@ -149,15 +157,20 @@ export function createGroupsService(deps: { db: Db; scopes: ScopeQueries }) {
         addMembers(tx, id, add);
         return this.get(id);
       });
+      deps.changes?.changed([...add, ...remove]);
+      return updated;
     },
 
     delete(id: number): Group {
-      return db.transaction((tx) => {
+      const members = this.members(id).map((m) => m.id);
+      const group = db.transaction((tx) => {
         const group = this.get(id);
         tx.delete(deviceGroupMembers).where(eq(deviceGroupMembers.groupId, id)).run();
         tx.delete(deviceGroups).where(eq(deviceGroups.id, id)).run();
         return group;
       });
+      deps.changes?.changed(members);
+      return group;
     },
 
     /** Receivers a command to this group should reach: revoked members are left out (they would refuse). */

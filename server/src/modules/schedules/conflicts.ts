@@ -27,6 +27,7 @@ const items = (s: ActiveSchedule, from: number, to: number): PlanItem[] =>
     priority: s.priority,
     originLevel: s.originLevel,
     beforeIncomingPriority: s.beforeIncomingPriority,
+    ownOrder: s.ownOrder,
   }));
 
 const overlap = (a: PlanItem, b: PlanItem) =>

@@ -20,6 +20,7 @@ export interface ActiveSchedule {
   priority: 1 | 2 | 3;
   originLevel: string;
   beforeIncomingPriority: boolean;
+  ownOrder: number | null;
   durationMs: number;
   media: MediaRef[];
   rule: RuleSpec;
@@ -59,6 +60,7 @@ export function loadActiveSchedules(deps: {
       priority: version.priority as 1 | 2 | 3,
       originLevel: deps.units.get(s.unitId)?.level ?? 'commune',
       beforeIncomingPriority: s.beforeIncomingPriority,
+      ownOrder: s.ownOrder,
       durationMs: version.durationMs,
       media,
       rule: {
@@ -96,6 +98,7 @@ export function buildDeviceTimeline(
         priority: s.priority,
         originLevel: s.originLevel,
         beforeIncomingPriority: s.beforeIncomingPriority,
+        ownOrder: s.ownOrder,
       });
     }
   }

@@ -7,6 +7,11 @@ import { playlistItems } from '../../db/schema.js';
 import type { ServerMqtt } from '../../plugins/mqtt-client.js';
 import { type ActiveSchedule, buildDeviceTimeline, type DeviceItem, HORIZON_MS } from './playlist-builder.js';
 
+export interface RefreshOptions {
+  deviceIds?: Iterable<string>;
+  force?: boolean;
+}
+
 /**
  * Delivery ahead of time: each receiver's programme for the next 48 hours is computed, recorded
  * (the basis of proof of play) and pushed as a versioned, retained playlist. Only what changed is sent.
@@ -94,31 +99,42 @@ export function createPlaylistService(deps: {
     return true;
   }
 
+  /**
+   * One refresh at a time. Each computes from the schedules and targets as they were when it began, so
+   * a long pass that overlapped a receiver's move would otherwise send that receiver its old programme
+   * under a newer version than the one the move's own (shorter) pass had just sent.
+   */
+  let running: Promise<unknown> = Promise.resolve();
+
+  async function refreshNow(opts: RefreshOptions): Promise<{ devices: number; sent: number }> {
+    const now = clock();
+    const active = deps.loadActive();
+    const ids = new Set<string>(opts.deviceIds ?? []);
+    if (!opts.deviceIds) for (const s of active) for (const d of s.devices) ids.add(d);
+    let sent = 0;
+    for (const deviceId of ids) {
+      const items = buildDeviceTimeline(deviceId, active, now, now + HORIZON_MS);
+      persist(deviceId, items, now);
+      try {
+        if (await publish(deviceId, items, now, opts.force ?? false)) sent++;
+      } catch (err) {
+        log.warn({ err, deviceId }, 'playlist not sent; the next refresh retries');
+        sentHash.delete(deviceId);
+      }
+    }
+    return { devices: ids.size, sent };
+  }
+
   return {
     /**
      * Recomputes the programme of the given receivers (default: every receiver any active schedule
-     * reaches, plus those given), records it and sends what changed. `force` resends even if unchanged
-     * (a receiver that just came online).
+     * reaches), records it and sends what changed. `force` resends even if unchanged (a receiver that
+     * just came online). Calls run one after the other, in the order made.
      */
-    async refresh(
-      opts: { deviceIds?: Iterable<string>; force?: boolean } = {},
-    ): Promise<{ devices: number; sent: number }> {
-      const now = clock();
-      const active = deps.loadActive();
-      const ids = new Set<string>(opts.deviceIds ?? []);
-      if (!opts.deviceIds) for (const s of active) for (const d of s.devices) ids.add(d);
-      let sent = 0;
-      for (const deviceId of ids) {
-        const items = buildDeviceTimeline(deviceId, active, now, now + HORIZON_MS);
-        persist(deviceId, items, now);
-        try {
-          if (await publish(deviceId, items, now, opts.force ?? false)) sent++;
-        } catch (err) {
-          log.warn({ err, deviceId }, 'playlist not sent; the next refresh retries');
-          sentHash.delete(deviceId);
-        }
-      }
-      return { devices: ids.size, sent };
+    refresh(opts: RefreshOptions = {}): Promise<{ devices: number; sent: number }> {
+      const result = running.then(() => refreshNow(opts));
+      running = result.catch(() => undefined);
+      return result;
     },
 
     timeline(deviceId: string, from: number, to: number): DeviceItem[] {

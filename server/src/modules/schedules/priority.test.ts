@@ -58,6 +58,28 @@ describe('resolveTimeline', () => {
     ]);
   });
 
+  it('lets a commune order its own colliding priority items, whatever their times', () => {
+    const early = item('early', 0, 5, 2, 'commune', { ownOrder: 2 });
+    const late = item('late', 2, 5, 2, 'commune', { ownOrder: 1 });
+    expect(plan([early, late])).toEqual([
+      ['late', 'planned', 2],
+      ['early', 'planned', 7],
+    ]);
+    // Without an order the earlier start goes first; an incoming priority item still comes before both.
+    expect(
+      plan([{ ...early, ownOrder: null }, { ...late, ownOrder: null }, item('prov', 1, 5, 2, 'province')]),
+    ).toEqual([
+      ['prov', 'planned', 1],
+      ['early', 'planned', 6],
+      ['late', 'planned', 11],
+    ]);
+    // The order is the commune's own: it never lifts a normal item.
+    expect(plan([item('normal', 0, 5, 3, 'commune', { ownOrder: 1 }), item('prio', 2, 5, 2, 'commune')])).toEqual([
+      ['prio', 'planned', 2],
+      ['normal', 'planned', 7],
+    ]);
+  });
+
   it('skips an item pushed later than the limit, and says why and by whom', () => {
     const r = resolveTimeline([item('long', 0, 40, 2, 'province'), item('short', 1, 5, 3, 'commune')]);
     const skipped = r.find((p) => p.key === 'short')!;

@@ -2,7 +2,7 @@
  * The priority rules of Thông tư 39/2020 applied to one receiver's timeline:
  * emergency (1) > priority (2) > normal (3); within a level a higher origin wins
  * (national > province > district > commune); a commune may put its own priority items before
- * incoming priority items. A losing item is not cut: it is moved to the first gap after the winner,
+ * incoming priority items, and order its own priority items among themselves (`ownOrder`). A losing item is not cut: it is moved to the first gap after the winner,
  * or skipped (with the reason) when that gap comes too late.
  */
 export const ORIGIN_RANK: Record<string, number> = { national: 0, province: 1, district: 2, commune: 3 };
@@ -16,6 +16,8 @@ export interface PlanItem {
   /** Level of the unit that owns the schedule: national, province, district, commune (or deeper). */
   originLevel: string;
   beforeIncomingPriority?: boolean;
+  /** A commune's order among its own priority items (1 first); absent = by start time. */
+  ownOrder?: number | null;
 }
 
 export interface Placed extends PlanItem {
@@ -27,15 +29,17 @@ export interface Placed extends PlanItem {
 }
 
 /** Lower sorts first: the order in which items claim their time. */
-export function precedence(a: PlanItem): [number, number, number] {
+export function precedence(a: PlanItem): [number, number, number, number] {
   const origin = ORIGIN_RANK[a.originLevel] ?? 4;
   const own = a.priority === 2 && a.beforeIncomingPriority ? -1 : origin;
-  return [a.priority, own, a.startAt];
+  // The commune orders its own priority items among themselves; everything else goes by time.
+  const order = a.priority === 2 && a.ownOrder != null ? a.ownOrder : Number.MAX_SAFE_INTEGER;
+  return [a.priority, own, order, a.startAt];
 }
 
 function compare(a: PlanItem, b: PlanItem): number {
   const [x, y] = [precedence(a), precedence(b)];
-  for (let i = 0; i < 3; i++) if (x[i]! !== y[i]!) return x[i]! - y[i]!;
+  for (let i = 0; i < x.length; i++) if (x[i]! !== y[i]!) return x[i]! - y[i]!;
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 

@@ -25,13 +25,20 @@ export function createProofOfPlay(deps: { db: Db; clock: () => number }) {
      */
     onLog(deviceId: string, log: PlaybackLog): boolean {
       const status = OUTCOME[log.event];
+      // An item an emergency interrupted comes back on air after it (device-agent scheduler): its second
+      // `started` makes it playing again, and its final log then says how it ended and what cut it.
       const from =
-        log.event === 'started' ? ['planned', 'missed', 'cancelled'] : ['planned', 'playing', 'missed', 'cancelled'];
+        log.event === 'started'
+          ? ['planned', 'missed', 'cancelled', 'interrupted']
+          : ['planned', 'playing', 'missed', 'cancelled'];
       const res = db
         .update(playlistItems)
         .set({
           status,
-          ...(log.startedAt !== undefined ? { startedAt: log.startedAt } : {}),
+          // The first start stands: an item back on air after an interruption began when it first did.
+          ...(log.startedAt !== undefined
+            ? { startedAt: sql`coalesce(${playlistItems.startedAt}, ${log.startedAt})` }
+            : {}),
           ...(log.endedAt !== undefined ? { endedAt: log.endedAt } : {}),
           ...(log.reason !== undefined ? { reason: log.reason } : {}),
           updatedAt: clock(),

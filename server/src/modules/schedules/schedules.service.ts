@@ -60,6 +60,7 @@ export function createSchedulesService(deps: {
       priority: version.priority as 1 | 2 | 3,
       originLevel: owner?.level ?? 'commune',
       beforeIncomingPriority: input.beforeIncomingPriority,
+      ownOrder: input.ownOrder ?? null,
       durationMs: version.durationMs,
       media: [],
       rule: input,
@@ -67,6 +68,8 @@ export function createSchedulesService(deps: {
     };
     if (input.beforeIncomingPriority && (candidate.priority !== 2 || candidate.originLevel !== 'commune'))
       throw new AppError('unprocessable', 'only a commune’s own priority items may go before incoming priority items');
+    if (input.ownOrder != null && (candidate.priority !== 2 || candidate.originLevel !== 'commune'))
+      throw new AppError('unprocessable', 'only a commune’s own priority items have an order among themselves');
     if (occurrences(input, clock(), clock() + 366 * 86_400_000, 1).length === 0)
       throw new AppError('unprocessable', 'the schedule never plays in the coming year (check its dates)');
     return { candidate, title: candidate.title };
@@ -131,7 +134,7 @@ export function createSchedulesService(deps: {
       const { acceptConflicts: _a, title: _t, ...fields } = input;
       const s = db
         .update(schedules)
-        .set({ ...fields, title, revision: current.revision + 1, updatedAt: clock() })
+        .set({ ...fields, ownOrder: input.ownOrder ?? null, title, revision: current.revision + 1, updatedAt: clock() })
         .where(eq(schedules.id, id))
         .returning()
         .get()!;

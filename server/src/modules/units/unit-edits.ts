@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { devices, units } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
+import type { ReceiverChanges } from '../devices/receiver-changes.js';
 import type { Scope, ScopeQueries } from './scope.js';
 import { planUnitImport } from './unit-import-plan.js';
 import type { ParsedRows } from './unit-import-rows.js';
@@ -36,7 +37,13 @@ export interface EditResult {
  * version is bumped in the same transaction, because the agent applies a desired state only when its
  * version is newer (device-agent state-store), and the caller then publishes it.
  */
-export function createUnitEdits(deps: { db: Db; scopes: ScopeQueries; path: (unitId: number) => string[] }) {
+export function createUnitEdits(deps: {
+  db: Db;
+  scopes: ScopeQueries;
+  path: (unitId: number) => string[];
+  /** Told of the receivers below a moved unit (programmes follow at once, issue 6). */
+  changes?: Pick<ReceiverChanges, 'changed'> | undefined;
+}) {
   const { db, scopes } = deps;
 
   function bumpDevicesBelow(tx: Tx, rootIds: readonly number[]): string[] {
@@ -82,7 +89,7 @@ export function createUnitEdits(deps: { db: Db; scopes: ScopeQueries; path: (uni
   return {
     /** Renames and/or moves one unit (PATCH). The route has checked that the unit is in the caller's scope. */
     edit(code: string, patch: UnitPatch, scope: Scope): EditResult {
-      return db.transaction((tx) => {
+      const result = db.transaction((tx): EditResult => {
         const unit = byCode(tx, code);
         if (!scopes.inScope(scope, unit.id)) throw new AppError('forbidden', `unit ${code} is outside your unit`);
         if (!scope.all && unit.id === scope.unitId)
@@ -99,11 +106,13 @@ export function createUnitEdits(deps: { db: Db; scopes: ScopeQueries; path: (uni
         if (!row) throw notFound(`unit code ${code}`);
         return { unit: row, moved, deviceIds: moved ? bumpDevicesBelow(tx, [unit.id]) : [] };
       });
+      deps.changes?.changed(result.deviceIds);
+      return result;
     },
 
     /** Applies a whole import file, or nothing of it. `input` comes from parseUnitCsv or rowsFromJson. */
     importRows(input: ParsedRows, scope: Scope): ImportResult {
-      return db.transaction((tx) => {
+      const result = db.transaction((tx): ImportResult => {
         const existing = tx.select().from(units).all();
         const root = scope.all ? null : existing.find((u) => u.id === scope.unitId);
         if (root === undefined) throw new AppError('forbidden', 'your unit no longer exists');
@@ -143,6 +152,9 @@ export function createUnitEdits(deps: { db: Db; scopes: ScopeQueries; path: (uni
           deviceIds: bumpDevicesBelow(tx, movedIds),
         };
       });
+      // After the commit: the receivers below a moved unit are in other areas now.
+      deps.changes?.changed(result.deviceIds);
+      return result;
     },
   };
 }

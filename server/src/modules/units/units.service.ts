@@ -2,6 +2,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { units } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import type { ReceiverChanges } from '../devices/receiver-changes.js';
 import type { Scope, ScopeQueries } from './scope.js';
 import { createUnitEdits } from './unit-edits.js';
 
@@ -13,7 +14,7 @@ export interface Unit {
   parentId: number | null;
 }
 
-export function createUnitsService(deps: { db: Db; scopes: ScopeQueries }) {
+export function createUnitsService(deps: { db: Db; scopes: ScopeQueries; changes?: Pick<ReceiverChanges, 'changed'> }) {
   const { db, scopes } = deps;
 
   /** This unit and its ancestors, from the top of the tree down. */
@@ -32,7 +33,7 @@ export function createUnitsService(deps: { db: Db; scopes: ScopeQueries }) {
   const path = (unitId: number): string[] => ancestors(unitId).map((u) => u.code);
 
   return {
-    ...createUnitEdits({ db, scopes, path }),
+    ...createUnitEdits({ db, scopes, path, changes: deps.changes }),
     ancestors,
     path,
 

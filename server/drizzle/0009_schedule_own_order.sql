@@ -1,0 +1,1 @@
+ALTER TABLE `schedules` ADD `own_order` integer;
