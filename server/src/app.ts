@@ -18,6 +18,8 @@ import type { DeviceLifecycle } from './modules/devices/device-lifecycle.service
 import type { DeviceStatusService } from './modules/devices/device-status.service.js';
 import { devicesRoutes } from './modules/devices/devices.routes.js';
 import type { DevicesService } from './modules/devices/devices.service.js';
+import type { EmergencyModule } from './modules/emergency/emergency.module.js';
+import { emergencyRoutes } from './modules/emergency/emergency.routes.js';
 import { groupsRoutes } from './modules/groups/groups.routes.js';
 import type { GroupsService } from './modules/groups/groups.service.js';
 import type { JobRunner } from './modules/jobs/job-runner.js';
@@ -55,6 +57,7 @@ export interface AppServices extends Scheduling {
   library: LibraryService;
   commands: CommandsService;
   playbackLogs: PlaybackLogService;
+  emergency: EmergencyModule;
 }
 
 export interface AppDeps {
@@ -113,5 +116,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scopes: s.scopes,
   });
   await app.register(playbackRoutes, { commands: s.commands, logs: s.playbackLogs, devices: s.devices });
+  await app.register(emergencyRoutes, {
+    ...{ emergencies: s.emergency.service, reports: s.emergency.reports, targets: s.emergency.targets },
+    ...{ units: s.units, groups: s.groups, clock: deps.clock },
+  });
   return app;
 }

@@ -14,6 +14,7 @@ import { createDesiredStateService } from './modules/devices/desired-state.servi
 import { createDeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
+import { createEmergencyModule } from './modules/emergency/emergency.module.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
@@ -149,12 +150,20 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       clock,
       log: log.child({ module: 'schedules' }),
     });
+    const audit = createAuditService({ db, scopes });
+    const emergency = createEmergencyModule({
+      ...{ db, mqtt, units, devices, scopes, audit, mediaRef, clock },
+      publicUrl: () => publicUrl,
+      log: log.child({ module: 'emergency' }),
+    });
+    cleanups.push(() => emergency.close());
     const services: AppServices = {
       ...scheduling,
+      emergency,
       accounts,
       users,
       scopes,
-      audit: createAuditService({ db, scopes }),
+      audit,
       units,
       devices,
       deviceStatus: createDeviceStatusService({ db, clock }),
@@ -201,6 +210,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     publicUrl = publicUrlFor(config.http, port);
     // Playlists carry media URLs, so they are computed only once the public URL is known.
     cleanups.push(wireSchedules({ mqtt, ...scheduling, log: log.child({ module: 'schedules' }) }));
+    await emergency.resume();
     return {
       config,
       app,
