@@ -41,6 +41,11 @@ export interface MatrixFixtures {
   /** A new item (in a new unit below that side's commune, sharing content already stored), to delete. */
   freshItem(where: Where): Promise<number>;
   unique(prefix: string): string;
+  /** An emergency started by the admin on each side's commune, its title, and a body to start one. */
+  emergency: Record<Where, string>;
+  emergencyTitle: Record<Where, string>;
+  emergencyBody(where: Where): Record<string, unknown>;
+  freshEmergency(where: Where): Promise<string>;
 }
 
 const HOME: Record<Role, string> = {
@@ -198,7 +203,30 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
     return adopt(where, code);
   };
 
+  const emergencyBody = (where: Where, title = unique('Khẩn ')) => ({
+    title,
+    targets: { units: [libraryCode(where)] },
+    source: { kind: 'media', sha256: media.in },
+    validForS: 120,
+  });
+  const freshEmergency = async (where: Where, title?: string) =>
+    (
+      await ok(
+        server.api<{ emergency: { id: string } }>('POST', '/api/v1/emergencies', emergencyBody(where, title)),
+        'emergency',
+      )
+    ).emergency.id;
+  const emergencyTitle = { in: unique('Khẩn trong '), out: unique('Khẩn ngoài ') };
+  const emergency = {
+    in: await freshEmergency('in', emergencyTitle.in),
+    out: await freshEmergency('out', emergencyTitle.out),
+  };
+
   return {
+    emergency,
+    emergencyTitle,
+    emergencyBody: (where) => emergencyBody(where),
+    freshEmergency: (where) => freshEmergency(where),
     item,
     job,
     freshItem,

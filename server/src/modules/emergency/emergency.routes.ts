@@ -141,7 +141,11 @@ export const emergencyRoutes: FastifyPluginAsync<{
   // Live feed for the console (Server-Sent Events): the reach now, then again whenever it changes.
   app.get(
     '/api/v1/emergencies/:id/events',
-    { config: { access: { permission: 'emergency.read', unit: emergencyUnit } }, schema: { params: IdParams } },
+    {
+      config: { access: { permission: 'emergency.read', unit: emergencyUnit } },
+      // `once`: the current reach as one event, then the response ends (scripts, checks).
+      schema: { params: IdParams, querystring: z.object({ once: z.enum(['1', 'true']).optional() }) },
+    },
     async (request, reply) => {
       const id = request.params.id;
       reply.hijack();
@@ -164,6 +168,11 @@ export const emergencyRoutes: FastifyPluginAsync<{
         if (changed !== id || pending) return;
         pending = setTimeout(send, Math.max(0, 250 - (Date.now() - last)));
       };
+      if (request.query.once) {
+        send();
+        res.end();
+        return;
+      }
       const unsubscribe = opts.reports.subscribe(onChange);
       const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
       res.on('close', () => {
