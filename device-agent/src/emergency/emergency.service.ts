@@ -179,7 +179,9 @@ export function createEmergencyService(deps: EmergencyServiceDeps): EmergencySer
         return;
       }
       deps.seen.add(msg.emergencyId);
-      if (active?.msg.emergencyId === msg.emergencyId) end(active, 'stopped');
+      const running = active?.msg.emergencyId === msg.emergencyId;
+      log.info({ emergencyId: msg.emergencyId, running, reason: msg.reason }, 'emergency stop record');
+      if (running && active) end(active, 'stopped');
     },
     current: () => active?.msg.emergencyId ?? null,
     stop() {
