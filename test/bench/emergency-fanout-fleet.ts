@@ -33,6 +33,9 @@ const durations = new Map(
  * Thousands of simulated receivers share this process's sockets and the server's file-descriptor cap:
  * downloads queue here instead of opening one connection per receiver at the same instant.
  */
+const fetches: Array<{ queuedMs: number; fetchMs: number; at: number }> = [];
+const p = (xs: number[], q: number) => xs.sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))] ?? null;
+
 function boundedFetch(limit: number): typeof fetch {
   let active = 0;
   const queue: Array<() => void> = [];
@@ -41,11 +44,14 @@ function boundedFetch(limit: number): typeof fetch {
     queue.shift()?.();
   };
   return async (input, init) => {
+    const queued = performance.now();
     if (active >= limit) await new Promise<void>((r) => queue.push(r));
     active += 1;
+    const t = performance.now();
     try {
       const res = await fetch(input, init);
       const body = await res.arrayBuffer();
+      fetches.push({ queuedMs: t - queued, fetchMs: performance.now() - t, at: Date.now() });
       return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     } finally {
       release();
@@ -81,7 +87,26 @@ process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
 
 await fleet.start();
-const stats = setInterval(() => print({ type: 'stats', ...fleet.stats() }), 5000);
+const stats = setInterval(() => {
+  const f = fetches.splice(0);
+  print({
+    type: 'stats',
+    ...fleet.stats(),
+    fetches: f.length,
+    fetchMsP50: p(
+      f.map((x) => x.fetchMs),
+      0.5,
+    ),
+    fetchMsMax: p(
+      f.map((x) => x.fetchMs),
+      1,
+    ),
+    queuedMsMax: p(
+      f.map((x) => x.queuedMs),
+      1,
+    ),
+  });
+}, 5000);
 stats.unref();
 await fleet.untilConnected();
 const isReady = () =>
