@@ -18,6 +18,7 @@ const { values } = parseArgs({
     durations: { type: 'string', default: '' },
     /** Media downloads in flight at once from this process (a real receiver has its own link). */
     'fetch-concurrency': { type: 'string', default: '256' },
+    'ready-wait-s': { type: 'string', default: '180' },
   },
 });
 const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -108,13 +109,27 @@ const stats = setInterval(() => {
   });
 }, 5000);
 stats.unref();
-await fleet.untilConnected();
-const isReady = () =>
-  fleet.members().every((m) => {
+const readyCount = () =>
+  fleet.members().filter((m) => {
     const s = m.agent.state();
-    return s.clockOffsetMs !== null && s.areas.length > 0;
-  });
-while (!isReady()) await new Promise((r) => setTimeout(r, 250));
+    return s.connected && s.clockOffsetMs !== null && s.areas.length > 0;
+  }).length;
+// All of them, or after a bounded wait nearly all: on a loaded machine a few may still be in reconnect
+// backoff; they then join through the retained record, and their latency shows it.
+const waitStarted = performance.now();
+for (;;) {
+  const n = readyCount();
+  if (n === devices.length) break;
+  if (n >= devices.length * 0.99 && performance.now() - waitStarted > Number(values['ready-wait-s']) * 1000) break;
+  if (Math.round(performance.now() / 250) % 40 === 0)
+    process.stderr.write(`[fleet ${process.pid}] ready ${n} of ${devices.length}\n`);
+  await new Promise((r) => setTimeout(r, 250));
+}
 // The area subscriptions follow the desired state by one round trip.
 await new Promise((r) => setTimeout(r, 2000));
-print({ type: 'ready', agents: devices.length, rssMb: Math.round(process.memoryUsage().rss / 1048576) });
+print({
+  type: 'ready',
+  agents: devices.length,
+  readyAgents: readyCount(),
+  rssMb: Math.round(process.memoryUsage().rss / 1048576),
+});

@@ -196,6 +196,7 @@ async function runOnce(broker: 'embedded' | 'mosquitto', tone: string) {
       serverRssMbBefore: round(rssBefore),
       serverRssMbPeak: round(Math.max(...sampler.samples.map((s) => s.rssKb)) / 1024),
       fleetRssMb: ready.reduce((s, l) => s + Number(l.rssMb), 0),
+      readyAtStart: ready.reduce((s, l) => s + Number(l.readyAgents), 0),
     };
   } finally {
     progress(`${broker}: stopping fleets and server`);
