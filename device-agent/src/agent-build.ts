@@ -7,6 +7,7 @@ import { createCommandGuard } from './commands/command-guard.js';
 import { createControlCommands } from './commands/control-commands.js';
 import { createSqliteSeenIds } from './commands/seen-ids.js';
 import { createMqttConnection } from './connection/mqtt-connection.js';
+import { buildEmergency } from './emergency/build-emergency.js';
 import { createFmFallback } from './fm/fm-fallback.js';
 import { createHeartbeatService } from './heartbeat.service.js';
 import { createPlaybackService } from './playback/playback.service.js';
@@ -113,6 +114,7 @@ export function buildBehaviour(r: Running, ctx: AgentContext): void {
       restart: ctx.restart,
     }),
   });
+  r.emergency = buildEmergency(r, ctx, () => r.clock.whenSynced(CLOCK_READY_WAIT_MS));
 }
 
 function healthFacts(r: Running) {
@@ -148,6 +150,8 @@ export function buildLink(r: Running, ctx: AgentContext, onMessage: (topic: stri
       topics.deviceTime(config.deviceId),
       topics.devicePlaylist(config.deviceId),
       ...r.store.get().areas.map((path) => topics.areaCommand(path)),
+      topics.deviceEmergency(config.deviceId),
+      ...r.store.get().areas.map((path) => topics.areaEmergency(path)),
     ],
     onMessage,
     onConnect: (session) => {

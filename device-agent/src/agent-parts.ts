@@ -5,6 +5,7 @@ import type { ServerClock } from './clock/server-clock.js';
 import type { CommandService } from './commands/command.service.js';
 import type { AgentConfig } from './config.js';
 import type { MqttConnection } from './connection/mqtt-connection.js';
+import type { EmergencyService } from './emergency/emergency.service.js';
 import type { FmFallback } from './fm/fm-fallback.js';
 import type { HealthProbe } from './health.js';
 import type { HeartbeatService } from './heartbeat.service.js';
@@ -21,6 +22,7 @@ export interface Running extends LocalParts {
   connection: MqttConnection;
   heartbeat: HeartbeatService;
   schedule: Scheduler;
+  emergency: EmergencyService;
 }
 
 export type Emit = <K extends keyof AgentEvents>(event: K, ...args: AgentEvents[K]) => void;
@@ -33,6 +35,8 @@ export interface AgentContext {
   agentVersion: string;
   health: HealthProbe;
   player: Player;
+  /** No sound card behind the player: an emergency stream is pulled, not decoded. */
+  simulatedAudio: boolean;
   /** The device's own clock (plus `clockSkewMs`). */
   localNow: () => number;
   random?: () => number;

@@ -89,6 +89,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       desired: (desired) => onDesired(r, desired),
       time: (res) => r.clock.onResponse(res),
       playlist: (p) => r.schedule.onPlaylist(p),
+      emergency: (m) => r.emergency.handle(m),
       dropped: (info) => {
         log.warn({ topic, code: info.code, reason: info.message }, 'dropped a message');
         emit('dropped', info);
@@ -121,6 +122,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       localNow,
       random: deps.random,
       player: deps.player ?? createPlayerFromConfig(config),
+      // An injected player (the fleet's timer) is simulated: its streams are pulled but not decoded.
+      simulatedAudio: deps.player !== undefined || config.player === 'null',
       health:
         deps.healthProbe ??
         createHealthProbe({
@@ -191,6 +194,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     r.fm.stop();
     // Before playback stops: the item on air stays open in the journal, so the next start resumes it.
     r.schedule.stop();
+    r.emergency.stop();
     // Logged `stopped` while still connected, so the last log reaches the server before we go offline.
     await withTimeout(r.playback.stopAll('agent stopping'), shutdownTimeoutMs, 'stopping playback').catch((err) =>
       log.warn({ err }, 'playback did not wind down in time'),

@@ -3,6 +3,7 @@ import {
   type DecodeErrorCode,
   type DesiredState,
   decode,
+  type EmergencyMessage,
   type Playlist,
   parseTopic,
   type TimeResponse,
@@ -15,6 +16,8 @@ export interface MessageHandlers {
   time?(res: TimeResponse): void;
   /** Optional like `time`: the receiver's programme, retained on its playlist topic. */
   playlist?(p: Playlist): void;
+  /** Optional like `time`: an emergency start or stop record (area or this device, issue 7). */
+  emergency?(msg: EmergencyMessage): void;
   dropped(info: { topic: string; code: DecodeErrorCode | 'unexpected'; message: string }): void;
   /**
    * A command for this device that fails the contract's schema but carries a usable id: answered with
@@ -52,5 +55,7 @@ export function routeMessage(deviceId: string, topic: string, payload: Buffer, o
   else if (d.kind === 'desired' && d.deviceId === deviceId) on.desired(d.message);
   else if (d.kind === 'timeResponse' && d.deviceId === deviceId && on.time) on.time(d.message);
   else if (d.kind === 'playlist' && d.deviceId === deviceId && on.playlist) on.playlist(d.message);
+  else if (d.kind === 'emergency' && on.emergency) on.emergency(d.message);
+  else if (d.kind === 'deviceEmergency' && d.deviceId === deviceId && on.emergency) on.emergency(d.message);
   else on.dropped({ topic, code: 'unexpected', message: `${d.kind} is not for this device` });
 }

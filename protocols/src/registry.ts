@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { EmergencyMessageSchema } from './emergency.js';
 import {
   CommandSchema,
   DesiredStateSchema,
@@ -55,6 +56,24 @@ export const registry = {
     from: 'device',
   },
   playlist: { scope: 'device', suffix: 'playlist', schema: PlaylistSchema, qos: 1, retain: true, from: 'server' },
+  // Retained: one publish per area reaches every connected receiver at once, and a receiver that
+  // (re)subscribes while the emergency is valid joins it (issue 7). Replaced by the stop record.
+  emergency: {
+    scope: 'area',
+    suffix: 'emergency',
+    schema: EmergencyMessageSchema,
+    qos: 1,
+    retain: true,
+    from: 'server',
+  },
+  deviceEmergency: {
+    scope: 'device',
+    suffix: 'emergency',
+    schema: EmergencyMessageSchema,
+    qos: 1,
+    retain: true,
+    from: 'server',
+  },
   timeResponse: {
     scope: 'device',
     suffix: 'time',

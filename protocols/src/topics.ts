@@ -6,6 +6,8 @@ import { DeviceIdSchema, UnitCodeSchema } from '@nguon/schemas';
  *
  *   nguon/v1/dev/<deviceId>/<suffix>              one receiver
  *   nguon/v1/area/<code>/<code>/.../<suffix>      a unit subtree: province/district/commune codes from the top
+ *
+ * Area suffixes: `cmd` (commands) and `emergency` (the retained record of the area's emergency).
  */
 export const TOPIC_ROOT = 'nguon/v1';
 export const CONTRACT_VERSION = 1 as const;
@@ -23,9 +25,10 @@ export const DEVICE_SUFFIXES = [
   'timereq',
   'time',
   'playlist',
+  'emergency',
 ] as const;
 export type DeviceSuffix = (typeof DEVICE_SUFFIXES)[number];
-export const AREA_SUFFIXES = ['cmd'] as const;
+export const AREA_SUFFIXES = ['cmd', 'emergency'] as const;
 export type AreaSuffix = (typeof AREA_SUFFIXES)[number];
 
 function assertDeviceId(id: string): void {
@@ -60,7 +63,9 @@ export const topics = {
   deviceEvent: (id: string) => deviceTopic(id, 'event'),
   deviceTimeRequest: (id: string) => deviceTopic(id, 'timereq'),
   deviceTime: (id: string) => deviceTopic(id, 'time'),
+  deviceEmergency: (id: string) => deviceTopic(id, 'emergency'),
   areaCommand: (path: AreaPath) => areaTopic(path, 'cmd'),
+  areaEmergency: (path: AreaPath) => areaTopic(path, 'emergency'),
 };
 
 /** Subscription filter matching one suffix on every device (for the server). */

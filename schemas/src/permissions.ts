@@ -49,6 +49,13 @@ export const PERMISSIONS = {
     roles: ['admin', 'province_operator'],
     what: 'send emergency content approved-on-send (audited as such)',
   },
+  // Issue 7 / mission §2: emergencies are the province's (and, in three-level deployments, the district's)
+  // to start, within their own subtree; a commune relays them but does not start one.
+  'emergency.start': {
+    roles: ['admin', 'province_operator', 'district_supervisor'],
+    what: 'start and stop emergency broadcasts (interrupting everything) in their unit and below',
+  },
+  'emergency.read': { roles: ALL, what: 'see emergencies and who they reached' },
   'schedules.read': { roles: ALL, what: 'see schedules, programmes and scheduled-vs-played' },
   'schedules.write': { roles: OPERATORS, what: 'create, edit, pause, cancel schedules' },
   'cap.manage': {

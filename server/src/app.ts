@@ -21,6 +21,8 @@ import type { DeviceLifecycle } from './modules/devices/device-lifecycle.service
 import type { DeviceStatusService } from './modules/devices/device-status.service.js';
 import { devicesRoutes } from './modules/devices/devices.routes.js';
 import type { DevicesService } from './modules/devices/devices.service.js';
+import type { EmergencyModule } from './modules/emergency/emergency.module.js';
+import { emergencyRoutes } from './modules/emergency/emergency.routes.js';
 import { groupsRoutes } from './modules/groups/groups.routes.js';
 import type { GroupsService } from './modules/groups/groups.service.js';
 import type { JobRunner } from './modules/jobs/job-runner.js';
@@ -71,6 +73,7 @@ export interface AppServices extends Scheduling {
   capSenders: CapSenders;
   live: LiveService;
   deviceEvents: DeviceEventsService;
+  emergency: EmergencyModule;
 }
 
 export interface AppDeps {
@@ -140,6 +143,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxXmlBytes: config.cap.maxXmlBytes,
   });
   await app.register(liveRoutes, { live: s.live, units: s.units, scopes: s.scopes, catalog: s.library });
+  await app.register(emergencyRoutes, {
+    ...{ emergencies: s.emergency.service, reports: s.emergency.reports, targets: s.emergency.targets },
+    ...{ units: s.units, groups: s.groups, clock: deps.clock },
+  });
   await app.register(consoleStatic);
   return app;
 }

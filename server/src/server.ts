@@ -10,13 +10,14 @@ import { createAccountsService } from './modules/accounts/accounts.service.js';
 import { createUsersService } from './modules/accounts/users.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createBulletinsService } from './modules/bulletins/bulletins.service.js';
-import { createCapModule, emergencyNotConnected } from './modules/cap/index.js';
+import { createCapModule } from './modules/cap/index.js';
 import { createDesiredStateService } from './modules/devices/desired-state.service.js';
 import { createDeviceEventsService } from './modules/devices/device-events.service.js';
 import { createDeviceLifecycle } from './modules/devices/device-lifecycle.service.js';
 import { createDeviceStatusService } from './modules/devices/device-status.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
 import { createReceiverChanges } from './modules/devices/receiver-changes.js';
+import { createEmergencyModule } from './modules/emergency/emergency.module.js';
 import type { EmergencyStarter } from './modules/emergency/emergency.types.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
@@ -176,14 +177,19 @@ export async function startServer(
       log: log.child({ module: 'uplink' }),
     });
     cleanups.push(() => uplink.stop());
+    const emergency = createEmergencyModule({
+      ...{ db, mqtt, units, devices, scopes, audit, mediaRef, clock },
+      publicUrl: () => publicUrl,
+      log: log.child({ module: 'emergency' }),
+    });
+    cleanups.push(() => emergency.close());
     const cap = createCapModule({
       db,
       units,
       scopes,
       media,
       tts: tts.service,
-      // LEAD: connect the emergency service here (overrides.emergencies ?? <the emergency service>).
-      emergencies: overrides.emergencies ?? emergencyNotConnected,
+      emergencies: overrides.emergencies ?? emergency.service,
       references: library.references,
       config: config.cap,
       clock,
@@ -191,6 +197,7 @@ export async function startServer(
     });
     const services: AppServices = {
       ...scheduling,
+      emergency,
       uplink,
       national: createNationalService({ db, media, clock }),
       cap: cap.service,
@@ -251,6 +258,7 @@ export async function startServer(
     // Playlists carry media URLs, so they are computed only once the public URL is known.
     cleanups.push(wireSchedules({ mqtt, ...scheduling, changes, log: log.child({ module: 'schedules' }) }));
     uplink.start();
+    await emergency.resume();
     return {
       config,
       app,

@@ -235,6 +235,27 @@ const CASES: Record<string, Case> = {
     rule: 'bulletins.emergency',
     make: async (f, w) => ({ url: `/api/v1/bulletins/${await f.freshBulletin(w, 'draft', 1)}/approve-on-send` }),
   },
+  'POST /api/v1/emergencies': {
+    rule: 'emergency.start',
+    make: (f, w) => ({ url: '/api/v1/emergencies', body: f.emergencyBody(w) }),
+  },
+  'POST /api/v1/emergencies/:id/stop': {
+    rule: 'emergency.start',
+    make: async (f, w) => ({ url: `/api/v1/emergencies/${await f.freshEmergency(w)}/stop`, body: {} }),
+  },
+  'GET /api/v1/emergencies': {
+    rule: 'emergency.read',
+    listed: (f, w) => f.emergencyTitle[w],
+    make: () => ({ url: '/api/v1/emergencies' }),
+  },
+  'GET /api/v1/emergencies/:id': {
+    rule: 'emergency.read',
+    make: (f, w) => ({ url: `/api/v1/emergencies/${f.emergency[w]}` }),
+  },
+  'GET /api/v1/emergencies/:id/events': {
+    rule: 'emergency.read',
+    make: (f, w) => ({ url: `/api/v1/emergencies/${f.emergency[w]}/events?once=1` }),
+  },
   'GET /api/v1/schedules': {
     rule: 'schedules.read',
     listed: (f, w) => f.scheduleTitle[w],

@@ -30,6 +30,8 @@ export interface FleetOptions {
   connectsPerS?: number;
   player?: Player;
   random?: () => number;
+  /** Shared by every agent for media downloads, e.g. one with bounded concurrency (emergency bench). */
+  fetch?: typeof fetch;
 }
 
 export interface FleetMember {
@@ -129,6 +131,7 @@ function createMember(d: FleetDevice, opts: FleetOptions, shared: Shared): Fleet
     random,
     agentVersion,
     shutdownTimeoutMs: AGENT_SHUTDOWN_MS,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   return { deviceId: d.deviceId, skewMs, agent };
 }

@@ -29,6 +29,8 @@ export interface PlayRequest {
   startedLogDelayMs?: number;
   /** Called with the final log once it was handed to the sender. */
   onEnded?: (log: PlaybackLog) => void;
+  /** Plays with this player instead of the receiver's own (an emergency stream, issue 7). */
+  player?: Player;
 }
 
 export interface NowPlaying {
@@ -158,7 +160,10 @@ export function createPlaybackService(opts: PlaybackServiceOptions): PlaybackSer
       }
       if (active) end(active, 'interrupted', `interrupted by ${describePlay(req)}`);
       const parts = req.parts ?? [{ file: req.file, durationMs: Number.POSITIVE_INFINITY }];
-      const handle = playSequence(opts.player, parts, { volume: req.volume, offsetMs: req.offsetMs ?? 0 });
+      const handle = playSequence(req.player ?? opts.player, parts, {
+        volume: req.volume,
+        offsetMs: req.offsetMs ?? 0,
+      });
       const startedAt = req.resumeOf?.startedAt ?? now();
       const a: Active = { req, handle, startedAt, endedBy: null, settled: Promise.resolve() };
       active = a;

@@ -51,6 +51,11 @@ export interface MatrixFixtures {
   capAlert: Record<Where, string>;
   capAlertIdentifier: Record<Where, string>;
   capAlertXml: Record<Where, string>;
+  /** An emergency started by the admin on each side's commune, its title, and a body to start one. */
+  emergency: Record<Where, string>;
+  emergencyTitle: Record<Where, string>;
+  emergencyBody(where: Where): Record<string, unknown>;
+  freshEmergency(where: Where): Promise<string>;
 }
 
 const HOME: Record<Role, string> = {
@@ -235,6 +240,25 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
   const mount = { in: await freshMount('in'), out: await freshMount('out') };
   for (const id of Object.values(mount)) await ok(server.api('DELETE', `/api/v1/live/${id}`), 'stop mount');
 
+  const emergencyBody = (where: Where, title = unique('Khẩn ')) => ({
+    title,
+    targets: { units: [libraryCode(where)] },
+    source: { kind: 'media', sha256: media.in },
+    validForS: 120,
+  });
+  const freshEmergency = async (where: Where, title?: string) =>
+    (
+      await ok(
+        server.api<{ emergency: { id: string } }>('POST', '/api/v1/emergencies', emergencyBody(where, title)),
+        'emergency',
+      )
+    ).emergency.id;
+  const emergencyTitle = { in: unique('Khẩn trong '), out: unique('Khẩn ngoài ') };
+  const emergency = {
+    in: await freshEmergency('in', emergencyTitle.in),
+    out: await freshEmergency('out', emergencyTitle.out),
+  };
+
   return {
     capSender,
     freshCapSender,
@@ -243,6 +267,10 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
     capAlertXml,
     mount,
     freshMount,
+    emergency,
+    emergencyTitle,
+    emergencyBody: (where) => emergencyBody(where),
+    freshEmergency: (where) => freshEmergency(where),
     item,
     job,
     freshItem,
