@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MonitoringEnvSchema, monitoringConfigFromEnv } from './modules/monitoring/monitoring.config.js';
 import { checkTtsEnv, TtsEnvSchema, ttsConfigFromEnv } from './modules/tts/index.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -45,6 +46,7 @@ const EnvSchema = z.object({
   NGUON_DEMO: bool.default(true),
   NGUON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...TtsEnvSchema.shape,
+  ...MonitoringEnvSchema.shape,
 });
 
 export type Config = ReturnType<typeof shape>;
@@ -84,6 +86,7 @@ function shape(e: z.infer<typeof EnvSchema>) {
     admin: { initialPassword: e.NGUON_ADMIN_PASSWORD },
     demo: { enabled: e.NGUON_DEMO },
     tts: ttsConfigFromEnv(e),
+    monitoring: monitoringConfigFromEnv(e),
   };
 }
 

@@ -17,9 +17,12 @@ import { createDevicesService } from './modules/devices/devices.service.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
+import { createMonitoring } from './modules/monitoring/monitoring.js';
 import { createCommandsService } from './modules/playback/commands.service.js';
 import { createPlaybackLogService } from './modules/playback/playback-log.service.js';
 import { wireDeviceMessages } from './modules/playback/wire-device-messages.js';
+import { createEmergencyReportSource } from './modules/reports/emergency-section.js';
+import { createReports } from './modules/reports/reports.service.js';
 import { createScheduling } from './modules/schedules/scheduling.js';
 import { wireSchedules } from './modules/schedules/wire-schedules.js';
 import { createTtsFromConfig } from './modules/tts/index.js';
@@ -149,7 +152,31 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       clock,
       log: log.child({ module: 'schedules' }),
     });
+    // Monitoring and reports (issue 8): presence, health history, alerts, batched ingest.
+    const playbackLogs = createPlaybackLogService({ db, clock });
+    const monitoring = createMonitoring({
+      db,
+      sqlite: database.sqlite,
+      scopes,
+      config: config.monitoring,
+      heartbeatTimeoutMs: config.devices.heartbeatTimeoutMs,
+      clock,
+      log: log.child({ module: 'monitoring' }),
+      storeLog: (id, l) => void playbackLogs.ingest(id, l),
+    });
+    cleanups.push(() => monitoring.close());
+    const reports = createReports({
+      sqlite: database.sqlite,
+      scopes,
+      transitions: monitoring.transitions,
+      proof: scheduling.proof,
+      emergencies: createEmergencyReportSource(database.sqlite),
+      clock,
+      flush: () => monitoring.writer.flush(),
+    });
     const services: AppServices = {
+      monitoring,
+      reports,
       ...scheduling,
       accounts,
       users,
@@ -157,7 +184,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       audit: createAuditService({ db, scopes }),
       units,
       devices,
-      deviceStatus: createDeviceStatusService({ db, clock }),
+      deviceStatus: createDeviceStatusService({ db, live: monitoring.presence }),
       desired,
       deviceLifecycle,
       groups,
@@ -165,7 +192,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       jobs,
       library,
       bulletins,
-      playbackLogs: createPlaybackLogService({ db, clock }),
+      playbackLogs,
       commands: createCommandsService({
         db,
         mqtt,
@@ -180,6 +207,10 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     };
     const stopWiring = wireDeviceMessages({ mqtt, services, desired, config, log: log.child({ module: 'ingest' }) });
     cleanups.push(stopWiring);
+    monitoring.wire(mqtt, (id) => {
+      desired.publish(id).catch((err) => log.warn({ err, deviceId: id }, 'desired state not sent'));
+    });
+    monitoring.start();
 
     const { initialPassword } = await bootstrapData({ config, units, users, log });
     await mediaLibrary.start();

@@ -368,3 +368,4 @@ export const playlistItems = sqliteTable(
     index('playlist_items_schedule_idx').on(t.scheduleId),
   ],
 );
+export * from './schema-monitoring.js';
