@@ -182,28 +182,4 @@ describe('grouped alerts for a commune-wide outage', () => {
     hang.closeAllConnections();
     hang.close();
   }, 240_000);
-
-  it('acknowledges an alert (audited) and refuses to acknowledge it twice', async () => {
-    const unit = server.running.services.units.byCode('19999')!;
-    const a = server.running.services.monitoring.alerts.open({
-      kind: 'storage_full',
-      unitId: unit.id,
-      severity: 'warning',
-      devices: ['x'],
-      details: {},
-    });
-    const ack = await server.api<{ alert: Alert & { ackedBy: number } }>('POST', `/api/v1/alerts/${a.id}/ack`);
-    expect(ack.status).toBe(200);
-    expect(ack.body.alert.state).toBe('acknowledged');
-    expect((await server.api('POST', `/api/v1/alerts/${a.id}/ack`)).status).toBe(409);
-    const audit = await server.api<{ entries: Array<{ targetType: string; targetId: string; action: string }> }>(
-      'GET',
-      '/api/v1/audit?limit=20',
-    );
-    expect(
-      audit.body.entries.some(
-        (e) => e.targetType === 'alert' && e.targetId === String(a.id) && e.action === 'alerts.ack',
-      ),
-    ).toBe(true);
-  });
 });

@@ -38,7 +38,8 @@ describe('presence from Last Will, sessions and the heartbeat timeout', () => {
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ NGUON_HEARTBEAT_TIMEOUT_S: '5' });
+    // Alert evaluation off, so an alert opened by hand stays as the test leaves it.
+    server = await startTestServer({ NGUON_HEARTBEAT_TIMEOUT_S: '5', NGUON_ALERT_EVAL_S: '3600' });
   });
   afterAll(async () => {
     for (const a of agents) await a.kill('SIGKILL');
@@ -112,5 +113,31 @@ describe('presence from Last Will, sessions and the heartbeat timeout', () => {
     ]);
     expect(r.uptime).toBeGreaterThan(0);
     expect(r.uptime).toBeLessThan(1);
+  });
+  it('acknowledges an alert (audited) and refuses to acknowledge it twice', async () => {
+    const unit = server.running.services.units.byCode('19753')!;
+    const a = server.running.services.monitoring.alerts.open({
+      kind: 'storage_full',
+      unitId: unit.id,
+      severity: 'warning',
+      devices: ['x'],
+      details: {},
+    });
+    const ack = await server.api<{ alert: { state: string; ackedBy: number } }>('POST', `/api/v1/alerts/${a.id}/ack`);
+    expect(ack.status).toBe(200);
+    expect(ack.body.alert.state).toBe('acknowledged');
+    expect((await server.api('POST', `/api/v1/alerts/${a.id}/ack`)).status).toBe(409);
+    const audit = await server.api<{
+      entries: Array<{ targetType: string; targetId: string; action: string; outcome: string }>;
+    }>('GET', '/api/v1/audit?limit=20');
+    expect(
+      audit.body.entries.some(
+        (e) =>
+          e.targetType === 'alert' &&
+          e.targetId === String(a.id) &&
+          e.action === 'alerts.ack: POST /api/v1/alerts/:id/ack' &&
+          e.outcome === 'ok',
+      ),
+    ).toBe(true);
   });
 });
