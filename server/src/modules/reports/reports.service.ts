@@ -95,6 +95,7 @@ export function createReports(deps: {
     `SELECT id, unit_id AS unitId, name, created_at AS createdAt, revoked_at AS revokedAt FROM devices
      WHERE unit_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
   );
+  const codeOf = sqlite.prepare('SELECT code FROM units WHERE id = ?').pluck();
   const playsOf = sqlite.prepare(
     `SELECT device_id AS id, coalesce(started_at, received_at) AS at, coalesce(played_ms, 0) AS ms FROM playback_logs
      WHERE device_id IN (SELECT value FROM json_each(?)) AND event IN ${PLAYED_EVENTS}
@@ -119,7 +120,10 @@ export function createReports(deps: {
         code: u.code,
         name: u.name,
         level: u.level,
-        parentCode: u.parentId !== null && byId.has(u.parentId) ? (byId.get(u.parentId)?.code ?? null) : null,
+        parentCode:
+          u.parentId === null
+            ? null
+            : (byId.get(u.parentId)?.code ?? (codeOf.get(u.parentId) as string | undefined) ?? null),
         receivers: 0,
         onlineMs: 0,
         windowMs: 0,
