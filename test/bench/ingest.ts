@@ -112,6 +112,7 @@ try {
     serverRssMb: round(c1.rssKb / 1024, 0),
     dropped: stats.samplesDropped,
     rateLimited: stats.rateLimited,
+    stale: stats.staleHeartbeats,
     queued: stats.queued,
     flushes: stats.flushes,
     lastFlushMs: round(stats.lastFlushMs, 1),
