@@ -25,7 +25,7 @@ import { provisionDemoReceivers } from '@nguon/server';
 import Database from 'better-sqlite3';
 import { startBenchServer } from './support/bench-server.js';
 import { printFigures, progress, round } from './support/figures.js';
-import { cpuPercent, sampleProc } from './support/proc.js';
+import { CLK_TCK, cpuPercent, sampleProc } from './support/proc.js';
 
 const { values } = parseArgs({
   options: {
@@ -109,6 +109,9 @@ try {
     offeredPerS: round((s1 - s0) / secs, 0),
     persistedPerS: round((r1 - r0) / secs, 0),
     serverCpuPct: round(cpuPercent(c0, c1), 0),
+    // Robust to a shared machine: the server's CPU time per persisted heartbeat, and what one core would carry.
+    cpuUsPerHeartbeat: r1 > r0 ? round((((c1.cpuTicks - c0.cpuTicks) / CLK_TCK) * 1e6) / (r1 - r0), 0) : null,
+    perCoreCapacityPerS: r1 > r0 ? round((r1 - r0) / ((c1.cpuTicks - c0.cpuTicks) / CLK_TCK), 0) : null,
     serverRssMb: round(c1.rssKb / 1024, 0),
     dropped: stats.samplesDropped,
     rateLimited: stats.rateLimited,
