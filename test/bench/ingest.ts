@@ -21,8 +21,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { provisionDemoReceivers } from '@nguon/server';
-import Database from 'better-sqlite3';
+import { openDatabase, provisionDemoReceivers } from '@nguon/server';
 import { startBenchServer } from './support/bench-server.js';
 import { printFigures, progress, round } from './support/figures.js';
 import { CLK_TCK, cpuPercent, sampleProc } from './support/proc.js';
@@ -91,7 +90,8 @@ try {
   progress(`${connected} connections open; publishing ${rate}/s each`);
   for (const p of publishers) p.child.stdin?.write('go\n');
 
-  const db = new Database(path.join(bench.dataDir, 'nguon.sqlite'), { readonly: true });
+  // A second connection, as an outside observer would count; its migrations are already applied.
+  const { sqlite: db, close: closeDb } = openDatabase(path.join(bench.dataDir, 'nguon.sqlite'));
   const rows = () => (db.prepare('SELECT max(rowid) FROM health_samples').pluck().get() as number | null) ?? 0;
   const sentAll = () => publishers.reduce((a, p) => a + p.sent(), 0);
   await sleep(Number(values['warmup-s']) * 1000);
@@ -100,7 +100,7 @@ try {
   const [r1, s1, c1, t1] = [rows(), sentAll(), sampleProc(process.pid)!, performance.now()];
   const secs = (t1 - t0) / 1000;
   const stats = bench.running.services.monitoring.stats();
-  db.close();
+  closeDb();
   printFigures({
     bench: 'ingest',
     receivers: connected,
