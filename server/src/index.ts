@@ -5,6 +5,8 @@ export { runServer } from './main.js';
 export { provisionDemoReceivers } from './modules/devices/demo-receivers.js';
 export { createMediaService } from './modules/media/media.service.js';
 export { createTranscodeSlots } from './modules/media/transcode-slots.js';
+export { createIngestWriter } from './modules/monitoring/ingest-writer.js';
+export { createPresence } from './modules/monitoring/presence.js';
 export * from './modules/tts/index.js';
 export { createLogger } from './plugins/logger.js';
 export { PortInUseError, type RunningServer, startServer } from './server.js';
