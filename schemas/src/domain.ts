@@ -61,6 +61,10 @@ export const HealthSchema = z.object({
   clockOffsetMs: z.number().int().nullable().optional(),
   /** Media cache size on disk. */
   cacheUsedMb: z.number().nonnegative().nullable().optional(),
+  /** Speaker line check of the receiver's hook (false: open or shorted line); null or absent: not measured. */
+  speakerLineOk: z.boolean().nullable().optional(),
+  /** The amplifier reports a fault (protection, overheating); null or absent: not measured. */
+  amplifierFault: z.boolean().nullable().optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 

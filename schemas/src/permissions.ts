@@ -30,7 +30,7 @@ export const PERMISSIONS = {
   'units.write': { roles: ['admin', 'province_operator'], what: 'create, import, rename, move units' },
   'users.read': { roles: ['admin', 'province_operator', 'district_supervisor'], what: 'see accounts in scope' },
   'users.write': { roles: ['admin', 'province_operator'], what: 'create, change, disable accounts' },
-  'devices.read': { roles: ALL, what: 'see receivers, their health and play logs' },
+  'devices.read': { roles: ALL, what: 'see receivers, their health, play logs and alerts' },
   'devices.write': {
     roles: ['admin', 'province_operator', 'district_supervisor'],
     what: 'register, edit, rotate credentials of, revoke receivers',
@@ -65,6 +65,9 @@ export const PERMISSIONS = {
   'cap.read': { roles: OPERATORS, what: 'see the CAP alerts received and what became of them' },
   'live.read': { roles: ALL, what: 'see live broadcasts and listen to them (console preview)' },
   'live.broadcast': { roles: OPERATORS, what: 'start and stop live broadcasts: microphone, relay, file' },
+  'alerts.ack': { roles: OPERATORS, what: 'acknowledge and resolve alerts' },
+  'alerts.manage': { roles: ['admin', 'province_operator'], what: 'add, change and remove alert webhooks' },
+  'reports.read': { roles: ALL, what: 'see uptime, proof-of-play and airtime reports, export them as CSV' },
   'audit.read': {
     roles: ['admin', 'province_operator', 'district_supervisor', 'approver'],
     what: 'read and export the audit log',

@@ -33,11 +33,17 @@ import { liveRoutes } from './modules/live/live.routes.js';
 import type { LiveService } from './modules/live/live.service.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import type { MediaService } from './modules/media/media.service.js';
+import { alertsRoutes } from './modules/monitoring/alerts.routes.js';
+import { deviceHealthRoutes } from './modules/monitoring/device-health.routes.js';
+import type { Monitoring } from './modules/monitoring/monitoring.js';
+import { webhooksRoutes } from './modules/monitoring/webhooks.routes.js';
 import { nationalRoutes } from './modules/national/national.routes.js';
 import type { NationalService } from './modules/national/national.service.js';
 import type { CommandsService } from './modules/playback/commands.service.js';
 import { playbackRoutes } from './modules/playback/playback.routes.js';
 import type { PlaybackLogService } from './modules/playback/playback-log.service.js';
+import { reportsRoutes } from './modules/reports/reports.routes.js';
+import type { Reports } from './modules/reports/reports.service.js';
 import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
 import type { Scheduling } from './modules/schedules/scheduling.js';
 import type { ScopeQueries } from './modules/units/scope.js';
@@ -74,6 +80,8 @@ export interface AppServices extends Scheduling {
   live: LiveService;
   deviceEvents: DeviceEventsService;
   emergency: EmergencyModule;
+  monitoring: Monitoring;
+  reports: Reports;
 }
 
 export interface AppDeps {
@@ -147,6 +155,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...{ emergencies: s.emergency.service, reports: s.emergency.reports, targets: s.emergency.targets },
     ...{ units: s.units, groups: s.groups, clock: deps.clock },
   });
+  // Monitoring and reports (issue 8).
+  await app.register(deviceHealthRoutes, { monitoring: s.monitoring, devices: s.devices, clock: deps.clock });
+  await app.register(alertsRoutes, { alerts: s.monitoring.alerts, units: s.units, scopes: s.scopes });
+  await app.register(webhooksRoutes, { webhooks: s.monitoring.webhooks, units: s.units });
+  await app.register(reportsRoutes, { reports: s.reports, units: s.units, clock: deps.clock });
   await app.register(consoleStatic);
   return app;
 }

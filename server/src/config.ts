@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CapEnvSchema, capConfigFromEnv } from './modules/cap/cap.config.js';
+import { MonitoringEnvSchema, monitoringConfigFromEnv } from './modules/monitoring/monitoring.config.js';
 import { checkTtsEnv, TtsEnvSchema, ttsConfigFromEnv } from './modules/tts/index.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -62,6 +63,7 @@ const EnvSchema = z.object({
   NGUON_NATIONAL_ENABLED: bool.default(false),
   NGUON_NATIONAL_RATE_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(120),
   ...CapEnvSchema.shape,
+  ...MonitoringEnvSchema.shape,
 });
 
 export type Config = ReturnType<typeof shape>;
@@ -115,6 +117,7 @@ function shape(e: z.infer<typeof EnvSchema>) {
     },
     national: { enabled: e.NGUON_NATIONAL_ENABLED, ratePerMinute: e.NGUON_NATIONAL_RATE_PER_MIN },
     cap: capConfigFromEnv(e),
+    monitoring: monitoringConfigFromEnv(e),
   };
 }
 

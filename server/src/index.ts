@@ -8,6 +8,8 @@ export type { LiveService } from './modules/live/live.service.js';
 export { parseHeader as parseMp3Header } from './modules/live/mp3-frames.js';
 export { createMediaService } from './modules/media/media.service.js';
 export { createTranscodeSlots } from './modules/media/transcode-slots.js';
+export { createIngestWriter } from './modules/monitoring/ingest-writer.js';
+export { createPresence } from './modules/monitoring/presence.js';
 export * from './modules/tts/index.js';
 export { createLogger } from './plugins/logger.js';
 export { PortInUseError, type RunningServer, type ServerOverrides, startServer } from './server.js';

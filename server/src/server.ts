@@ -23,10 +23,13 @@ import { createGroupsService } from './modules/groups/groups.service.js';
 import { createMediaLibrary } from './modules/library/media-library.js';
 import { createLiveFromConfig } from './modules/live/live.setup.js';
 import { createMediaRepository } from './modules/media/media.repository.js';
+import { createMonitoring } from './modules/monitoring/monitoring.js';
 import { createNationalService } from './modules/national/national.service.js';
 import { createCommandsService } from './modules/playback/commands.service.js';
 import { createPlaybackLogService } from './modules/playback/playback-log.service.js';
 import { wireDeviceMessages } from './modules/playback/wire-device-messages.js';
+import { createEmergencyReportSource } from './modules/reports/emergency-section.js';
+import { createReports } from './modules/reports/reports.service.js';
 import { createScheduling } from './modules/schedules/scheduling.js';
 import { wireSchedules } from './modules/schedules/wire-schedules.js';
 import { createTtsFromConfig } from './modules/tts/index.js';
@@ -195,7 +198,31 @@ export async function startServer(
       clock,
       log: log.child({ module: 'cap' }),
     });
+    // Monitoring and reports (issue 8): presence, health history, alerts, batched ingest.
+    const playbackLogs = createPlaybackLogService({ db, clock });
+    const monitoring = createMonitoring({
+      db,
+      sqlite: database.sqlite,
+      scopes,
+      config: config.monitoring,
+      heartbeatTimeoutMs: config.devices.heartbeatTimeoutMs,
+      clock,
+      log: log.child({ module: 'monitoring' }),
+      storeLog: (id, l) => void playbackLogs.ingest(id, l),
+    });
+    cleanups.push(() => monitoring.close());
+    const reports = createReports({
+      sqlite: database.sqlite,
+      scopes,
+      transitions: monitoring.transitions,
+      proof: scheduling.proof,
+      emergencies: createEmergencyReportSource(database.sqlite),
+      clock,
+      flush: () => monitoring.writer.flush(),
+    });
     const services: AppServices = {
+      monitoring,
+      reports,
       ...scheduling,
       emergency,
       uplink,
@@ -208,7 +235,7 @@ export async function startServer(
       audit,
       units,
       devices,
-      deviceStatus: createDeviceStatusService({ db, clock }),
+      deviceStatus: createDeviceStatusService({ db, live: monitoring.presence }),
       desired,
       deviceLifecycle,
       groups,
@@ -216,7 +243,7 @@ export async function startServer(
       jobs,
       library,
       bulletins,
-      playbackLogs: createPlaybackLogService({ db, clock }),
+      playbackLogs,
       deviceEvents: createDeviceEventsService({ db, clock, log: log.child({ module: 'device-events' }) }),
       commands: createCommandsService({
         db,
@@ -235,6 +262,10 @@ export async function startServer(
     };
     const stopWiring = wireDeviceMessages({ mqtt, services, desired, config, log: log.child({ module: 'ingest' }) });
     cleanups.push(stopWiring);
+    monitoring.wire(mqtt, (id) => {
+      desired.publish(id).catch((err) => log.warn({ err, deviceId: id }, 'desired state not sent'));
+    });
+    monitoring.start();
 
     const { initialPassword } = await bootstrapData({ config, units, users, log });
     await mediaLibrary.start();

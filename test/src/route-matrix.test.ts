@@ -11,6 +11,8 @@ interface Req {
   file?: string;
   /** Form fields sent before the file. */
   fields?: Record<string, string>;
+  /** A never-ending response (server-sent events): read its first event, then hang up. */
+  stream?: boolean;
 }
 /** 'cap-sender': authenticated by a CAP sender's token only, so every user's token gets 401. */
 type Rule = Permission | 'self' | 'public' | 'cap-sender';
@@ -335,6 +337,65 @@ const CASES: Record<string, Case> = {
     rule: 'media.write',
     make: (f, w) => ({ url: `/api/v1/jobs/${f.job[w]}/cancel` }),
   },
+  'GET /api/v1/devices/:id/health': {
+    rule: 'devices.read',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/health` }),
+  },
+  'GET /api/v1/devices/:id/presence': {
+    rule: 'devices.read',
+    make: (f, w) => ({ url: `/api/v1/devices/${f.device[w]}/presence` }),
+  },
+  'GET /api/v1/alerts': {
+    rule: 'devices.read',
+    listed: (f, w) => `"id":${f.alert[w]},`,
+    make: () => ({ url: '/api/v1/alerts?limit=5000' }),
+  },
+  'GET /api/v1/alerts/stream': {
+    rule: 'devices.read',
+    listed: (f, w) => `"id":${f.alert[w]},`,
+    make: () => ({ url: '/api/v1/alerts/stream', stream: true }),
+  },
+  'GET /api/v1/alerts/:id': { rule: 'devices.read', make: (f, w) => ({ url: `/api/v1/alerts/${f.alert[w]}` }) },
+  'POST /api/v1/alerts/:id/ack': {
+    rule: 'alerts.ack',
+    make: (f, w) => ({ url: `/api/v1/alerts/${f.freshAlert(w)}/ack` }),
+  },
+  'POST /api/v1/alerts/:id/resolve': {
+    rule: 'alerts.ack',
+    make: (f, w) => ({ url: `/api/v1/alerts/${f.freshAlert(w)}/resolve` }),
+  },
+  'GET /api/v1/alert-webhooks': {
+    rule: 'alerts.manage',
+    listed: (f, w) => f.webhookName[w],
+    make: () => ({ url: '/api/v1/alert-webhooks' }),
+  },
+  'POST /api/v1/alert-webhooks': {
+    rule: 'alerts.manage',
+    make: (f, w) => ({
+      url: '/api/v1/alert-webhooks',
+      body: { unitCode: f.unit[w], name: 'Nhận cảnh báo', url: 'http://127.0.0.1:9/x' },
+    }),
+  },
+  'PATCH /api/v1/alert-webhooks/:id': {
+    rule: 'alerts.manage',
+    make: async (f, w) => ({ url: `/api/v1/alert-webhooks/${await f.freshWebhook(w)}`, body: { enabled: false } }),
+  },
+  'DELETE /api/v1/alert-webhooks/:id': {
+    rule: 'alerts.manage',
+    make: async (f, w) => ({ url: `/api/v1/alert-webhooks/${await f.freshWebhook(w)}` }),
+  },
+  'GET /api/v1/alert-webhooks/:id/deliveries': {
+    rule: 'alerts.manage',
+    make: async (f, w) => ({ url: `/api/v1/alert-webhooks/${await f.freshWebhook(w)}/deliveries` }),
+  },
+  'GET /api/v1/reports/units/:code': {
+    rule: 'reports.read',
+    make: (f, w) => ({ url: `/api/v1/reports/units/${f.unit[w]}` }),
+  },
+  'GET /api/v1/reports/units/:code/report.csv': {
+    rule: 'reports.read',
+    make: (f, w) => ({ url: `/api/v1/reports/units/${f.unit[w]}/report.csv` }),
+  },
   'POST /api/v1/media': { rule: 'media.write', own: true, make: () => ({ url: '/api/v1/media', file: tone }) },
   'GET /api/v1/media': {
     rule: 'media.read',
@@ -423,12 +484,27 @@ const CASES: Record<string, Case> = {
   'GET /live/:id.mp3': { rule: 'live.read', make: (f, w) => ({ url: `/live/${f.mount[w]}.mp3` }) },
 };
 
+/** Reads a server-sent-event stream up to the end of its first data event, then cancels it. */
+async function firstEvent(body: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!/\ndata: .*\n\n/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
+}
+
 describe('every route enforces role and unit scope (the permission matrix)', () => {
   let server: TestServer;
   let f: MatrixFixtures;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Alert evaluation off: it would resolve the fixtures' alerts, whose receivers never connect.
+    server = await startTestServer({ NGUON_ALERT_EVAL_S: '3600' });
     f = await makeMatrixFixtures(server);
     tone = await makeTone({ seconds: 1, format: 'wav' });
   }, 120_000);
@@ -447,6 +523,7 @@ describe('every route enforces role and unit scope (the permission matrix)', () 
       body = JSON.stringify(req.body);
     }
     const res = await fetch(`${server.baseUrl}${req.url}`, { method, headers, ...(body ? { body } : {}) });
+    if (req.stream && res.ok && res.body) return { status: res.status, text: await firstEvent(res.body) };
     return { status: res.status, text: await res.text() };
   }
 

@@ -377,4 +377,5 @@ export const playlistItems = sqliteTable(
 export * from './schema-cap.js';
 export * from './schema-device-events.js';
 export * from './schema-emergency.js';
+export * from './schema-monitoring.js';
 export * from './schema-uplink.js';

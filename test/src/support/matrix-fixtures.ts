@@ -56,6 +56,11 @@ export interface MatrixFixtures {
   emergencyTitle: Record<Where, string>;
   emergencyBody(where: Where): Record<string, unknown>;
   freshEmergency(where: Where): Promise<string>;
+  /** An open alert (commune's receiver offline) and an alert webhook in each subtree (issue 8). */
+  freshAlert(where: Where): number;
+  alert: Record<Where, number>;
+  freshWebhook(where: Where): Promise<number>;
+  webhookName: Record<Where, string>;
 }
 
 const HOME: Record<Role, string> = {
@@ -259,6 +264,33 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
     out: await freshEmergency('out', emergencyTitle.out),
   };
 
+  // Alerts and webhooks (issue 8): opened through the service, as the rules would.
+  const freshAlert = (where: Where) => {
+    const unit = server.running.services.units.byCode(where === 'in' ? '19753' : '20200');
+    if (!unit) throw new Error('fixture alert: unit missing');
+    const c = {
+      kind: 'device_offline' as const,
+      unitId: unit.id,
+      severity: 'warning' as const,
+      devices: [device[where]],
+      details: {},
+    };
+    return server.running.services.monitoring.alerts.open(c).id;
+  };
+  const webhookName = { in: unique('wh-in-'), out: unique('wh-out-') };
+  const freshWebhook = async (where: Where, name = unique('wh')) =>
+    (
+      await ok(
+        server.api<{ webhook: { id: number } }>('POST', '/api/v1/alert-webhooks', {
+          unitCode: where === 'in' ? '19753' : '20200',
+          name,
+          url: 'http://127.0.0.1:9/hook',
+        }),
+        'webhook',
+      )
+    ).webhook.id;
+  for (const where of ['in', 'out'] as const) await freshWebhook(where, webhookName[where]);
+
   return {
     capSender,
     freshCapSender,
@@ -271,6 +303,10 @@ export async function makeMatrixFixtures(server: TestServer): Promise<MatrixFixt
     emergencyTitle,
     emergencyBody: (where) => emergencyBody(where),
     freshEmergency: (where) => freshEmergency(where),
+    freshAlert,
+    alert: { in: freshAlert('in'), out: freshAlert('out') },
+    freshWebhook: (where) => freshWebhook(where),
+    webhookName,
     item,
     job,
     freshItem,

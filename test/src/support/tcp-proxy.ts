@@ -12,8 +12,8 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** A TCP relay to `targetPort` on 127.0.0.1, to fail a link between a real client and a real broker. */
-export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+/** A TCP relay to `targetPort` on 127.0.0.1 (listening on `listenPort`, default any), to fail a link between a real client and a real broker. */
+export async function startTcpProxy(targetPort: number, listenPort = 0): Promise<TcpProxy> {
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket; holed: boolean }>();
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');
@@ -33,7 +33,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     client.on('error', end);
     upstream.on('error', end);
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(listenPort, '127.0.0.1');
   await once(server, 'listening');
   return {
     port: (server.address() as net.AddressInfo).port,

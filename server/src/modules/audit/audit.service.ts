@@ -68,7 +68,7 @@ const CSV_COLUMNS = [
   'requestId',
 ] as const satisfies ReadonlyArray<keyof AuditRow>;
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   const s = String(value);
   // Quote anything with a separator, quote or newline; neutralise spreadsheet formulas (CSV injection).

@@ -1,11 +1,13 @@
-import type { Heartbeat, Presence } from '@nguon/protocols';
 import type { Health } from '@nguon/schemas';
-import { and, eq, lt } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
-import { deviceStatus, devices } from '../../db/schema.js';
+import { deviceStatus } from '../../db/schema.js';
+import type { PresenceView } from '../monitoring/presence.js';
 
 export interface DeviceStatus {
   online: boolean;
+  /** `unknown` after a server restart until the receiver is heard from again (monitoring/presence.ts). */
+  presence: 'online' | 'offline' | 'unknown';
   session: string | null;
   changedAt: number;
   lastSeenAt: number;
@@ -14,75 +16,31 @@ export interface DeviceStatus {
 }
 
 /**
- * Online/offline from retained presence (the Last Will says offline) and from heartbeats.
- * Each MQTT connection has its own session id, so a Will from an older session that arrives after
- * the receiver reconnected is recognised and ignored.
+ * A receiver's latest status. Presence and heartbeats are handled by the monitoring module (session
+ * ordering, heartbeat timeout, transitions); this reads its live view, or the stored row for a receiver
+ * it has not heard of.
  */
-export function createDeviceStatusService(deps: { db: Db; clock: () => number }) {
-  const { db, clock } = deps;
-
-  const known = (id: string) => !!db.select({ id: devices.id }).from(devices).where(eq(devices.id, id)).get();
-  const current = (id: string) => db.select().from(deviceStatus).where(eq(deviceStatus.deviceId, id)).get();
-
-  function upsert(id: string, row: Omit<typeof deviceStatus.$inferInsert, 'deviceId'>) {
-    db.insert(deviceStatus)
-      .values({ deviceId: id, ...row })
-      .onConflictDoUpdate({ target: deviceStatus.deviceId, set: row })
-      .run();
-  }
-
+export function createDeviceStatusService(deps: { db: Db; live?: { get(id: string): PresenceView | null } }) {
+  const { db } = deps;
   return {
-    /** Returns true when the device came online (so its desired state should be sent). */
-    onPresence(deviceId: string, p: Presence): boolean {
-      if (!known(deviceId)) return false;
-      const now = clock();
-      const cur = current(deviceId);
-      if (p.state === 'offline') {
-        if (cur && cur.session !== p.session) return false; // a late Will from an older session
-        upsert(deviceId, { online: false, session: p.session, changedAt: now, lastSeenAt: cur?.lastSeenAt ?? now });
-        return false;
-      }
-      upsert(deviceId, {
-        online: true,
-        session: p.session,
-        changedAt: cur?.online && cur.session === p.session ? cur.changedAt : now,
-        lastSeenAt: now,
-        agentVersion: p.agentVersion ?? cur?.agentVersion ?? null,
-        health: cur?.health ?? null,
-      });
-      return true;
-    },
-
-    onHeartbeat(deviceId: string, hb: Heartbeat): void {
-      if (!known(deviceId)) return;
-      const now = clock();
-      const cur = current(deviceId);
-      const sameSession = cur?.online && cur.session === hb.session;
-      upsert(deviceId, {
-        online: true,
-        session: hb.session,
-        changedAt: sameSession && cur ? cur.changedAt : now,
-        lastSeenAt: now,
-        agentVersion: hb.health.agentVersion,
-        health: hb.health,
-      });
-    },
-
-    /** Marks receivers silent for longer than the timeout offline (a Will can be lost with a broker). */
-    sweep(timeoutMs: number): number {
-      const now = clock();
-      return db
-        .update(deviceStatus)
-        .set({ online: false, changedAt: now })
-        .where(and(eq(deviceStatus.online, true), lt(deviceStatus.lastSeenAt, now - timeoutMs)))
-        .run().changes;
-    },
-
     get(deviceId: string): DeviceStatus | null {
-      const s = current(deviceId);
+      const p = deps.live?.get(deviceId);
+      if (p) {
+        return {
+          online: p.state === 'online',
+          presence: p.state,
+          session: p.session,
+          changedAt: p.since,
+          lastSeenAt: p.lastSeenAt,
+          agentVersion: p.agentVersion,
+          health: p.health,
+        };
+      }
+      const s = db.select().from(deviceStatus).where(eq(deviceStatus.deviceId, deviceId)).get();
       if (!s) return null;
       return {
         online: s.online,
+        presence: s.online ? 'online' : 'offline',
         session: s.session,
         changedAt: s.changedAt,
         lastSeenAt: s.lastSeenAt,

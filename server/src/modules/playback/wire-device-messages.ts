@@ -7,8 +7,7 @@ import type { ServerMqtt } from '../../plugins/mqtt-client.js';
 import type { DesiredStateService } from '../devices/desired-state.service.js';
 
 /**
- * Routes what receivers publish to the services that store it, and runs the heartbeat-timeout sweep.
- * Returns a function that stops the sweep.
+ * Routes what receivers publish (clock samples, events, replies) to the services that handle it.
  */
 export function wireDeviceMessages(deps: {
   mqtt: ServerMqtt;
@@ -39,30 +38,10 @@ export function wireDeviceMessages(deps: {
     s.deviceEvents.ingest(deviceId, message);
   });
 
-  mqtt.on('presence', ({ deviceId, message }) => {
-    if (!deviceId) return;
-    if (s.deviceStatus.onPresence(deviceId, message)) {
-      deps.desired.publish(deviceId).catch((err) => log.warn({ err, deviceId }, 'desired state not sent'));
-    }
-  });
-  mqtt.on('heartbeat', ({ deviceId, message }) => {
-    if (deviceId) s.deviceStatus.onHeartbeat(deviceId, message);
-  });
-  mqtt.on('playbackLog', ({ deviceId, message }) => {
-    if (deviceId) s.playbackLogs.ingest(deviceId, message);
-  });
   mqtt.on('reply', ({ deviceId, message }) => {
     if (deviceId) s.commands.onReply(deviceId, message);
   });
 
-  const timeoutMs = deps.config.devices.heartbeatTimeoutMs;
-  const timer = setInterval(
-    () => {
-      const n = s.deviceStatus.sweep(timeoutMs);
-      if (n > 0) log.info({ count: n }, 'receivers marked offline after heartbeat timeout');
-    },
-    Math.max(1000, Math.floor(timeoutMs / 3)),
-  );
-  timer.unref();
-  return () => clearInterval(timer);
+  // Presence, heartbeats and playback logs go through the monitoring module's ingest (monitoring.ts).
+  return () => {};
 }
