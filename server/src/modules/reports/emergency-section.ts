@@ -4,17 +4,18 @@ export interface EmergencyReportRow {
   id: string;
   title: string;
   startedAt: number;
-  /** Receivers targeted when it started. */
-  targeted: number | null;
-  /** Receivers that confirmed playing; null when not recorded. */
-  reached: number | null;
-  /** Median time from start to a receiver's confirmation; null when not recorded. */
+  state: string;
+  /** Receivers targeted when it started (and late joiners). */
+  targeted: number;
+  /** Receivers whose audio started. */
+  reached: number;
+  /** Median and slowest time from the start call to a receiver's audio start; null when none started. */
   medianLatencyMs: number | null;
   maxLatencyMs: number | null;
 }
 
 export interface EmergencySection {
-  /** False when this server has no emergency records (the emergencies table does not exist). */
+  /** Kept for the console: always true now that every server records emergencies. */
   available: boolean;
   items: EmergencyReportRow[];
   totals: { count: number; targeted: number; reached: number };
@@ -23,50 +24,46 @@ export interface EmergencySection {
 /** The report's view of emergencies: in [from, to), started by or aimed at the given units. */
 export type EmergencyReportSource = (unitIds: readonly number[], from: number, to: number) => EmergencySection;
 
-const empty = (available: boolean): EmergencySection => ({
-  available,
-  items: [],
-  totals: { count: 0, targeted: 0, reached: 0 },
-});
+interface Row {
+  id: string;
+  title: string;
+  startedAt: number;
+  state: string;
+  targeted: number;
+  latencies: string | null;
+}
 
-/** First of `names` that the table has, else null. */
-const pick = (cols: Set<string>, ...names: string[]) => names.find((n) => cols.has(n)) ?? null;
-
-/**
- * Reads the emergency module's `emergencies` table (built in parallel, issue 7) through the few columns a
- * report needs, found by name: id, title, started_at|created_at, unit_id|actor_unit_id, targeted,
- * reached|played_count|acked, median_latency_ms, max_latency_ms. Without the table, or without the
- * columns that place an emergency in time and in the tree, the section is empty and says so.
- */
+/** Reads the emergency module's tables (emergencies, emergency_reach). */
 export function createEmergencyReportSource(sqlite: Database.Database): EmergencyReportSource {
+  const query = sqlite.prepare(
+    `SELECT e.id, e.title, e.started_at AS startedAt, e.state,
+       (SELECT COUNT(*) FROM emergency_reach r WHERE r.emergency_id = e.id) AS targeted,
+       (SELECT json_group_array(r.started_at - e.started_at) FROM emergency_reach r
+          WHERE r.emergency_id = e.id AND r.started_at IS NOT NULL) AS latencies
+     FROM emergencies e
+     WHERE e.started_at >= ? AND e.started_at < ?
+       AND (e.unit_id IN (SELECT value FROM json_each(?))
+         OR EXISTS (SELECT 1 FROM json_each(e.target_unit_ids) t WHERE t.value IN (SELECT value FROM json_each(?))))
+     ORDER BY e.started_at`,
+  );
   return (unitIds, from, to) => {
-    const exists = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'emergencies'").get();
-    if (!exists) return empty(false);
-    const cols = new Set(
-      (sqlite.prepare("SELECT name FROM pragma_table_info('emergencies')").all() as Array<{ name: string }>).map(
-        (c) => c.name,
-      ),
-    );
-    const at = pick(cols, 'started_at', 'created_at');
-    const unit = pick(cols, 'unit_id', 'actor_unit_id');
-    if (!at || !unit || !cols.has('id')) return empty(false);
-    const col = (name: string | null, as: string) => `${name ?? 'NULL'} AS ${as}`;
-    const rows = sqlite
-      .prepare(
-        `SELECT id, ${col(pick(cols, 'title'), 'title')}, ${at} AS startedAt, ${col(pick(cols, 'targeted', 'targeted_count'), 'targeted')},
-          ${col(pick(cols, 'reached', 'played_count', 'acked'), 'reached')}, ${col(pick(cols, 'median_latency_ms'), 'medianLatencyMs')},
-          ${col(pick(cols, 'max_latency_ms'), 'maxLatencyMs')}
-         FROM emergencies WHERE ${unit} IN (SELECT value FROM json_each(?)) AND ${at} >= ? AND ${at} < ? ORDER BY ${at}`,
-      )
-      .all(JSON.stringify(unitIds), from, to) as EmergencyReportRow[];
-    const items = rows.map((r) => ({ ...r, id: String(r.id), title: r.title ?? '' }));
+    const units = JSON.stringify(unitIds);
+    const items = (query.all(from, to, units, units) as Row[]).map(({ latencies, ...r }) => {
+      const ms = (JSON.parse(latencies ?? '[]') as number[]).sort((a, b) => a - b);
+      return {
+        ...r,
+        reached: ms.length,
+        medianLatencyMs: ms.length ? (ms[Math.floor((ms.length - 1) / 2)] ?? null) : null,
+        maxLatencyMs: ms.at(-1) ?? null,
+      };
+    });
     return {
       available: true,
       items,
       totals: {
         count: items.length,
-        targeted: items.reduce((a, r) => a + (r.targeted ?? 0), 0),
-        reached: items.reduce((a, r) => a + (r.reached ?? 0), 0),
+        targeted: items.reduce((a, r) => a + r.targeted, 0),
+        reached: items.reduce((a, r) => a + r.reached, 0),
       },
     };
   };
