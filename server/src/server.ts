@@ -180,9 +180,23 @@ export async function startServer(
       log: log.child({ module: 'uplink' }),
     });
     cleanups.push(() => uplink.stop());
+    // Monitoring and reports (issue 8): presence, health history, alerts, batched ingest.
+    const playbackLogs = createPlaybackLogService({ db, clock });
+    const monitoring = createMonitoring({
+      db,
+      sqlite: database.sqlite,
+      scopes,
+      config: config.monitoring,
+      heartbeatTimeoutMs: config.devices.heartbeatTimeoutMs,
+      clock,
+      log: log.child({ module: 'monitoring' }),
+      storeLog: (id, l) => void playbackLogs.ingest(id, l),
+    });
+    cleanups.push(() => monitoring.close());
     const emergency = createEmergencyModule({
       ...{ db, mqtt, units, devices, scopes, audit, mediaRef, clock },
       publicUrl: () => publicUrl,
+      isOnline: (id) => monitoring.presence.get(id)?.state === 'online',
       log: log.child({ module: 'emergency' }),
     });
     cleanups.push(() => emergency.close());
@@ -198,19 +212,6 @@ export async function startServer(
       clock,
       log: log.child({ module: 'cap' }),
     });
-    // Monitoring and reports (issue 8): presence, health history, alerts, batched ingest.
-    const playbackLogs = createPlaybackLogService({ db, clock });
-    const monitoring = createMonitoring({
-      db,
-      sqlite: database.sqlite,
-      scopes,
-      config: config.monitoring,
-      heartbeatTimeoutMs: config.devices.heartbeatTimeoutMs,
-      clock,
-      log: log.child({ module: 'monitoring' }),
-      storeLog: (id, l) => void playbackLogs.ingest(id, l),
-    });
-    cleanups.push(() => monitoring.close());
     const reports = createReports({
       sqlite: database.sqlite,
       scopes,

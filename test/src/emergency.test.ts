@@ -63,6 +63,13 @@ describe('emergency on real receivers', () => {
         `/api/v1/devices/${deviceId}/logs?limit=1000`,
       )
     ).body.logs;
+  /** A play log, once it has reached the server (through the agent's outbox and the batched ingest). */
+  const serverLog = (deviceId: string, playId: string, event: string) =>
+    vi.waitFor(async () => {
+      const log = (await serverLogs(deviceId)).find((l) => l.playId === playId && l.event === event);
+      expect(log).toBeDefined();
+      return log;
+    }, WAIT);
 
   const plays = (agent: AgentProcess, playId: string, event: string) =>
     agent.lines().filter((l) => l.msg === 'playback' && l.playId === playId && l.event === event);
@@ -95,7 +102,7 @@ describe('emergency on real receivers', () => {
     expect(reach.latencyMs.received.max).toBeGreaterThanOrEqual(0);
     expect(reach.latencyMs.started.p50).toBeLessThan(10_000);
     await waitPlays(agent, a.emergency.id, 'finished');
-    const done = (await serverLogs(device.deviceId)).find((l) => l.playId === a.emergency.id && l.event === 'finished');
+    const done = await serverLog(device.deviceId, a.emergency.id, 'finished');
     expect(done?.playedMs).toBeGreaterThan(2 * alarm.durationMs * 0.9);
     await waitPlays(agent, key, 'started', 2);
 
@@ -114,9 +121,7 @@ describe('emergency on real receivers', () => {
       expect(r.finished).toBe(1);
     });
     await waitPlays(agent, b.emergency.id, 'stopped');
-    const stopped = (await serverLogs(device.deviceId)).find(
-      (l) => l.playId === b.emergency.id && l.event === 'stopped',
-    );
+    const stopped = await serverLog(device.deviceId, b.emergency.id, 'stopped');
     expect(stopped?.playedMs).toBeLessThan(20 * alarm.durationMs);
     await waitPlays(agent, key, 'started', 3);
 

@@ -25,6 +25,7 @@ export function createEmergencyTargets(deps: {
   units: UnitsService;
   devices: DevicesService;
   scopes: ScopeQueries;
+  isOnline?: (deviceId: string) => boolean;
 }) {
   const { db, units, scopes } = deps;
   const inScope = (actor: EmergencyActor, unitId: number) => scopes.contains(actor.unitId, unitId);
@@ -80,6 +81,8 @@ export function createEmergencyTargets(deps: {
       for (const r of rows) ids.add(r.id);
     }
     for (const id of targets.deviceIds) ids.add(id);
+    const { isOnline } = deps;
+    if (isOnline) return [...ids].map((deviceId) => ({ deviceId, online: isOnline(deviceId) }));
     const online = new Set(
       db
         .select({ id: deviceStatus.deviceId, online: deviceStatus.online })

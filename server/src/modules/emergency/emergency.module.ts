@@ -27,6 +27,8 @@ export function createEmergencyModule(deps: {
   publicUrl: () => string;
   clock: () => number;
   log: Logger;
+  /** Live presence (monitoring); without it, the stored device status. */
+  isOnline?: (deviceId: string) => boolean;
 }) {
   const { db, log } = deps;
   const repo = createEmergencyRepository(db);
