@@ -1,0 +1,134 @@
+import { useState } from 'preact/hooks';
+import { listGroups } from '../api/devices.js';
+import { startEmergency } from '../api/emergencies.js';
+import { listLibrary } from '../api/library.js';
+import { ErrorNote } from '../components/ui.js';
+import { t } from '../i18n.js';
+import { useSession } from '../session.js';
+import { useAsync } from '../use-async.js';
+
+const selected = (e: Event) => [...(e.currentTarget as HTMLSelectElement).selectedOptions].map((o) => o.value);
+
+/**
+ * Start an emergency: targets are units (their whole subtree) and receiver groups (zones), the source is
+ * an audio item of the library, played `repeat` times while it is valid.
+ */
+export function EmergencyForm({ onStarted }: { onStarted: (id: string) => void }) {
+  const s = useSession();
+  const library = useAsync(() => listLibrary(), []);
+  const groups = useAsync(() => listGroups().catch(() => []), []);
+  const [title, setTitle] = useState('');
+  const [sha, setSha] = useState('');
+  const [units, setUnits] = useState<string[]>(s.unit ? [s.unit.code] : []);
+  const [groupIds, setGroupIds] = useState<number[]>([]);
+  const [repeat, setRepeat] = useState(2);
+  const [minutes, setMinutes] = useState(30);
+  const [volume, setVolume] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const start = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    if (units.length === 0 && groupIds.length === 0) return setError(new Error(t('emg.noTargets')));
+    if (!confirm(t('emg.confirm', { title }))) return;
+    setBusy(true);
+    try {
+      const r = await startEmergency({
+        title,
+        targets: { units, devices: [], groups: groupIds },
+        source: { kind: 'media', sha256: sha },
+        repeat,
+        ...(volume !== null ? { volume } : {}),
+        validForS: Math.round(minutes * 60),
+      });
+      onStarted(r.emergency.id);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={start}>
+      <label>
+        {t('emg.title')}
+        <input name="title" required maxLength={200} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+      </label>
+      <label>
+        {t('emg.audio')}
+        <select name="audio" required value={sha} onChange={(e) => setSha(e.currentTarget.value)}>
+          <option value="">{t('ui.choose')}</option>
+          {library.data?.map((i) => (
+            <option key={i.id} value={i.sha256}>
+              {i.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div class="row wrap">
+        <label>
+          {t('sch.target')}
+          <select name="units" multiple size={Math.min(6, s.units.length)} onChange={(e) => setUnits(selected(e))}>
+            {s.units.map((u) => (
+              <option key={u.id} value={u.code} selected={units.includes(u.code)}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {(groups.data ?? []).length > 0 && (
+          <label>
+            {t('emg.groups')}
+            <select name="groups" multiple onChange={(e) => setGroupIds(selected(e).map(Number))}>
+              {groups.data?.map((g) => (
+                <option key={g.id} value={String(g.id)} selected={groupIds.includes(g.id)}>
+                  {g.name} ({g.deviceCount})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <div class="row wrap">
+        <label>
+          {t('emg.repeat')}
+          <input
+            type="number"
+            min={1}
+            max={20}
+            required
+            value={repeat}
+            onInput={(e) => setRepeat(Number(e.currentTarget.value))}
+          />
+        </label>
+        <label>
+          {t('emg.expires')}
+          <input
+            type="number"
+            min={1}
+            max={1440}
+            required
+            value={minutes}
+            onInput={(e) => setMinutes(Number(e.currentTarget.value))}
+          />
+        </label>
+        <label>
+          {t('emg.volume')}
+          <input
+            type="number"
+            min={0}
+            max={100}
+            placeholder={t('emg.volumeDefault')}
+            value={volume ?? ''}
+            onInput={(e) => setVolume(e.currentTarget.value === '' ? null : Number(e.currentTarget.value))}
+          />
+        </label>
+      </div>
+      <ErrorNote error={error} />
+      <button type="submit" class="contrast" disabled={busy} aria-busy={busy}>
+        {t('emg.start')}
+      </button>
+    </form>
+  );
+}
