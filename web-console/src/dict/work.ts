@@ -139,6 +139,7 @@ export const WORK = {
   'emg.failed': { vi: 'Lỗi', en: 'Failed' },
   'emg.latency': { vi: 'Độ trễ bắt đầu phát (p90)', en: 'Start latency (p90)' },
   'emg.validUntil': { vi: 'Hiệu lực đến', en: 'Valid until' },
+  'emg.confirmStop': { vi: 'Dừng phát khẩn cấp “{title}” trên mọi cụm loa?', en: 'Stop “{title}” on every receiver?' },
   'emg.back': { vi: 'Quay lại', en: 'Back' },
 
   'rep.unit': { vi: 'Đơn vị', en: 'Unit' },

@@ -104,6 +104,7 @@ function Watch({ id, canStop, onClose }: { id: string; canStop: boolean; onClose
   const pct = reachPct(r, active);
   const stop = async () => {
     setError(null);
+    if (!confirm(t('emg.confirmStop', { title: e.title }))) return;
     try {
       await stopEmergency(id, t('emg.stoppedByOperator'));
       await refresh();
