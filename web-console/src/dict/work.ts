@@ -140,6 +140,16 @@ export const WORK = {
   'emg.latency': { vi: 'Độ trễ bắt đầu phát (p90)', en: 'Start latency (p90)' },
   'emg.validUntil': { vi: 'Hiệu lực đến', en: 'Valid until' },
   'emg.confirmStop': { vi: 'Dừng phát khẩn cấp “{title}” trên mọi cụm loa?', en: 'Stop “{title}” on every receiver?' },
+  'emg.source': { vi: 'Nguồn phát', en: 'Source' },
+  'emg.source.media': { vi: 'Âm thanh trong thư viện', en: 'Audio from the library' },
+  'emg.source.live': { vi: 'Kênh phát trực tiếp đang mở', en: 'A live mount on air' },
+  'emg.source.stream': { vi: 'Luồng phát (URL)', en: 'Stream (URL)' },
+  'emg.mount': { vi: 'Kênh trực tiếp', en: 'Live mount' },
+  'emg.mountHint': {
+    vi: 'Mở kênh (micrô, tiếp sóng hoặc tệp) qua API phát trực tiếp, rồi chọn ở đây.',
+    en: 'Open a mount (microphone, relay or file) through the live API, then choose it here.',
+  },
+  'emg.url': { vi: 'Địa chỉ luồng phát', en: 'Stream URL' },
   'emg.back': { vi: 'Quay lại', en: 'Back' },
 
   'rep.unit': { vi: 'Đơn vị', en: 'Unit' },

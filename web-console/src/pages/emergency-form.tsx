@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { listGroups } from '../api/devices.js';
-import { startEmergency } from '../api/emergencies.js';
+import { type EmergencyStart, startEmergency } from '../api/emergencies.js';
 import { listLibrary } from '../api/library.js';
+import { listLiveMounts } from '../api/live.js';
 import { ErrorNote } from '../components/ui.js';
 import { t } from '../i18n.js';
 import { useSession } from '../session.js';
@@ -18,7 +19,11 @@ export function EmergencyForm({ onStarted }: { onStarted: (id: string) => void }
   const library = useAsync(() => listLibrary(), []);
   const groups = useAsync(() => listGroups().catch(() => []), []);
   const [title, setTitle] = useState('');
+  const mounts = useAsync(() => (s.can('live.read') ? listLiveMounts().catch(() => []) : Promise.resolve([])), []);
+  const [kind, setKind] = useState<EmergencyStart['source']['kind']>('media');
   const [sha, setSha] = useState('');
+  const [mountId, setMountId] = useState('');
+  const [url, setUrl] = useState('');
   const [units, setUnits] = useState<string[]>(s.unit ? [s.unit.code] : []);
   const [groupIds, setGroupIds] = useState<number[]>([]);
   const [repeat, setRepeat] = useState(2);
@@ -37,7 +42,7 @@ export function EmergencyForm({ onStarted }: { onStarted: (id: string) => void }
       const r = await startEmergency({
         title,
         targets: { units, devices: [], groups: groupIds },
-        source: { kind: 'media', sha256: sha },
+        source: kind === 'media' ? { kind, sha256: sha } : kind === 'live' ? { kind, mountId } : { kind, url },
         repeat,
         ...(volume !== null ? { volume } : {}),
         validForS: Math.round(minutes * 60),
@@ -56,16 +61,55 @@ export function EmergencyForm({ onStarted }: { onStarted: (id: string) => void }
         <input name="title" required maxLength={200} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
       </label>
       <label>
-        {t('emg.audio')}
-        <select name="audio" required value={sha} onChange={(e) => setSha(e.currentTarget.value)}>
-          <option value="">{t('ui.choose')}</option>
-          {library.data?.map((i) => (
-            <option key={i.id} value={i.sha256}>
-              {i.title}
-            </option>
-          ))}
+        {t('emg.source')}
+        <select name="source" value={kind} onChange={(e) => setKind(e.currentTarget.value as typeof kind)}>
+          <option value="media">{t('emg.source.media')}</option>
+          <option value="live">{t('emg.source.live')}</option>
+          <option value="stream">{t('emg.source.stream')}</option>
         </select>
       </label>
+      {kind === 'media' && (
+        <label>
+          {t('emg.audio')}
+          <select name="audio" required value={sha} onChange={(e) => setSha(e.currentTarget.value)}>
+            <option value="">{t('ui.choose')}</option>
+            {library.data?.map((i) => (
+              <option key={i.id} value={i.sha256}>
+                {i.title}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {kind === 'live' && (
+        <label>
+          {t('emg.mount')}
+          <select name="mount" required value={mountId} onChange={(e) => setMountId(e.currentTarget.value)}>
+            <option value="">{t('ui.choose')}</option>
+            {(mounts.data ?? [])
+              .filter((m) => m.state !== 'ended')
+              .map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.title} ({s.unitName(m.unitId)})
+                </option>
+              ))}
+          </select>
+          <small>{t('emg.mountHint')}</small>
+        </label>
+      )}
+      {kind === 'stream' && (
+        <label>
+          {t('emg.url')}
+          <input
+            name="url"
+            type="url"
+            required
+            placeholder="https://"
+            value={url}
+            onInput={(e) => setUrl(e.currentTarget.value)}
+          />
+        </label>
+      )}
       <div class="row wrap">
         <label>
           {t('sch.target')}
