@@ -8,24 +8,16 @@ import { launchBrowser, type TestBrowser } from './support/browser.js';
 import { uploadToLibrary, waitForJob } from './support/library.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
-/**
- * The emergency API (issue 7: `POST /api/v1/emergencies`, `GET /api/v1/emergencies/:id` with reach,
- * server-sent events on `/api/v1/emergencies/:id/events`) is built on another branch. Until it is merged
- * this file reports a todo, not a pass; the lead sets this to true when merging, and adjusts
- * web-console/src/api/emergencies.ts if the merged API's shapes differ from what it expects.
- */
-const EMERGENCY_API_MERGED = false;
-
 const PASSWORD = 'mat-khau-thu-nghiem';
 const RECEIVERS = 6;
 const LOG_LEVEL = process.env.NGUON_TEST_LOG ?? 'silent';
 
+/**
+ * Issue 7 in the console: a province operator starts an emergency on the province's communes, where
+ * simulated receivers (the real agent in the fleet simulator) play it; the reach fills up live to 100 %,
+ * the operator stops it; a viewer sees it but has no controls.
+ */
 describe('the live and emergency console in chromium', () => {
-  if (!EMERGENCY_API_MERGED) {
-    it.todo('a province operator starts an emergency and watches reach reach 100% (needs the emergency API, issue 7)');
-    return;
-  }
-
   let server: TestServer;
   let browser: TestBrowser;
   let fleet: Fleet;
@@ -34,8 +26,11 @@ describe('the live and emergency console in chromium', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const user = { username: 'vanhanh.tinh', displayName: 'Vận hành tỉnh', role: 'province_operator', unitCode: '46' };
-    const created = await server.api('POST', '/api/v1/users', { ...user, password: PASSWORD });
-    if (created.status !== 201) throw new Error(`user: ${created.status} ${JSON.stringify(created.body)}`);
+    const viewer = { username: 'nguoi.xem', displayName: 'Người xem', role: 'viewer', unitCode: '46' };
+    for (const u of [user, viewer]) {
+      const created = await server.api('POST', '/api/v1/users', { ...u, password: PASSWORD });
+      if (created.status !== 201) throw new Error(`user: ${created.status} ${JSON.stringify(created.body)}`);
+    }
     const up = await uploadToLibrary(server, await makeTone({ seconds: 20, format: 'wav' }), {
       unitCode: '46',
       title: 'Cảnh báo bão khẩn cấp',
@@ -87,7 +82,16 @@ describe('the live and emergency console in chromium', () => {
     await reach.getByText(`${total}/${total} cụm loa đang phát (100 %)`).waitFor({ timeout: 60_000 });
     await browser.screenshots('emergency-reach');
 
+    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Dừng phát khẩn cấp' }).click();
+    await reach.getByText(`${total}/${total} cụm loa đã phát (100 %)`).waitFor({ timeout: 30_000 });
+    const listed = await server.api<{ emergencies: Array<{ title: string; state: string; actorLabel: string }> }>(
+      'GET',
+      '/api/v1/emergencies',
+    );
+    expect(listed.body.emergencies).toMatchObject([
+      { title: 'Bão số 3 — sơ tán khẩn cấp', state: 'stopped', actorLabel: 'vanhanh.tinh' },
+    ]);
     await vi.waitFor(
       async () => {
         const res = await server.api<{ devices: Array<{ status: { health: { playing: unknown } | null } | null }> }>(
@@ -100,4 +104,19 @@ describe('the live and emergency console in chromium', () => {
     );
     expect(fleet.stats().errors).toBe(0);
   }, 180_000);
+
+  it('a viewer sees the emergencies but no controls to start or stop one', async () => {
+    const page = browser.page;
+    await browser.login(server.baseUrl, 'nguoi.xem', PASSWORD);
+    await page
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: 'Phát trực tiếp và khẩn cấp' })
+      .click();
+    await page.getByText('Tài khoản này chỉ được xem các lần phát khẩn cấp.').waitFor();
+    await page.getByRole('button', { name: 'Bão số 3 — sơ tán khẩn cấp' }).click();
+    await page.getByTestId('reach').waitFor();
+    expect(await page.getByRole('button', { name: 'Phát khẩn cấp ngay' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Dừng phát khẩn cấp' }).count()).toBe(0);
+    expect(await page.getByLabel('Tên thông báo khẩn').count()).toBe(0);
+  }, 60_000);
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { match } from '../router.js';
 import { transitionsFor } from './bulletins.js';
+import { OperatorCommandSchema } from './commands.js';
+import { EmergencyStartSchema, type Reach, reachPct } from './emergencies.js';
 import { ApiError, isRouteMissing } from './http.js';
 import { toCsv } from './reports.js';
 import { conflictsOf } from './schedules.js';
@@ -56,5 +58,33 @@ describe('the console client', () => {
     expect(match('/receivers/:id', '/receivers/r%20x')).toEqual({ id: 'r x' });
     expect(match('/receivers/:id', '/receivers')).toBeNull();
     expect(match('/bulletins/:id', '/schedules/3')).toBeNull();
+  });
+
+  it('sends only command bodies the server accepts', () => {
+    const ok = (b: unknown) => OperatorCommandSchema.safeParse(b).success;
+    expect(ok({ type: 'setVolume', volume: 40 })).toBe(true);
+    expect(ok({ type: 'amplifier', on: false })).toBe(true);
+    expect(ok({ type: 'setConfig', heartbeatIntervalS: 30 })).toBe(true);
+    expect(ok({ type: 'setVolume', volume: 101 })).toBe(false);
+    expect(ok({ type: 'setConfig' })).toBe(false);
+    expect(ok({ type: 'reboot', now: true })).toBe(false);
+    expect(ok({ type: 'selfDestruct' })).toBe(false);
+  });
+
+  it('starts emergencies only with the body the server accepts, and shows reach as a share', () => {
+    const body = {
+      title: 'Bão',
+      targets: { units: ['46'], devices: [], groups: [] },
+      source: { kind: 'media', sha256: 'a'.repeat(64) },
+      repeat: 2,
+      validForS: 1800,
+    };
+    expect(EmergencyStartSchema.safeParse(body).success).toBe(true);
+    expect(EmergencyStartSchema.safeParse({ ...body, validForS: 1 }).success).toBe(false);
+    expect(EmergencyStartSchema.safeParse({ ...body, expiresInMinutes: 30 }).success).toBe(false);
+    const reach = { targeted: 6, playing: 3, started: 6 } as Reach;
+    expect(reachPct(reach)).toBe(50);
+    expect(reachPct(reach, false)).toBe(100);
+    expect(reachPct({ ...reach, targeted: 0 })).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ export const NAV: Array<{ href: string; label: Key; permission: Permission | nul
   { href: '/media', label: 'nav.media', permission: 'media.read' },
   { href: '/bulletins', label: 'nav.bulletins', permission: 'bulletins.read' },
   { href: '/schedules', label: 'nav.schedules', permission: 'schedules.read' },
-  { href: '/emergency', label: 'nav.emergency', permission: 'bulletins.emergency' },
+  { href: '/emergency', label: 'nav.emergency', permission: 'emergency.read' },
   { href: '/reports', label: 'nav.reports', permission: 'schedules.read' },
   { href: '/users', label: 'nav.users', permission: 'users.read' },
   { href: '/units', label: 'nav.units', permission: 'units.read' },

@@ -1,48 +1,27 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
-  type Emergency,
-  EmergencySchema,
+  EmergencyReachSchema,
+  type EmergencyWithReach,
   emergencyEventsUrl,
   getEmergency,
   listEmergencies,
   reachPct,
-  startEmergency,
   stopEmergency,
 } from '../api/emergencies.js';
-import { listLibrary } from '../api/library.js';
-import { ErrorNote, Loading, Page, Unavailable } from '../components/ui.js';
-import { t } from '../i18n.js';
+import { Badge, ErrorNote, Loading, Page, Unavailable } from '../components/ui.js';
+import { t, vnTime } from '../i18n.js';
 import { useSession } from '../session.js';
-import { useAsync } from '../use-async.js';
+import { useAsync, useInterval } from '../use-async.js';
+import { EmergencyForm } from './emergency-form.js';
 
 /**
- * Start an emergency broadcast, watch its reach fill up live (server-sent events, with the GET as the
- * fallback), stop it. Until the emergency API is on this server the page says it is not available.
+ * Start an emergency broadcast (roles with `emergency.start`), watch its reach fill up live (server-sent
+ * `reach` events, with polling of the GET as the fallback), stop it. Everyone may see the list.
  */
 export function EmergencyPage() {
   const s = useSession();
   const existing = useAsync(listEmergencies, []);
-  const library = useAsync(() => listLibrary(), []);
-  const [current, setCurrent] = useState<Emergency | null>(null);
-  const [title, setTitle] = useState('');
-  const [sha, setSha] = useState('');
-  const [unitCode, setUnitCode] = useState(s.unit?.code ?? '');
-  const [repeat, setRepeat] = useState(2);
-  const [minutes, setMinutes] = useState(30);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    if (!current) return;
-    const es = new EventSource(emergencyEventsUrl(current.id));
-    es.onmessage = (e) => {
-      const parsed = EmergencySchema.safeParse(JSON.parse(e.data as string));
-      if (parsed.success) setCurrent(parsed.data);
-    };
-    es.onerror = () => {
-      getEmergency(current.id).then(setCurrent, setError);
-    };
-    return () => es.close();
-  }, [current?.id]);
+  const [currentId, setCurrentId] = useState<string | null>(null);
 
   if (existing.loading && !existing.data && !existing.error) return <Loading />;
   if (existing.missing)
@@ -51,120 +30,122 @@ export function EmergencyPage() {
         <Unavailable what="emg.missing" api="POST /api/v1/emergencies" />
       </Page>
     );
-
-  const start = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    if (!confirm(t('emg.confirm', { title }))) return;
-    try {
-      const r = await startEmergency({
-        title,
-        targets: { unitCodes: [unitCode], deviceIds: [] },
-        source: { kind: 'media', sha256: sha },
-        repeat,
-        expiresInMinutes: minutes,
-      });
-      setCurrent(await getEmergency(r.id));
-    } catch (err) {
-      setError(err);
-    }
-  };
-  const stop = async () => {
-    if (!current) return;
-    try {
-      await stopEmergency(current.id, t('emg.stoppedByOperator'));
-      setCurrent(await getEmergency(current.id));
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const canStart = s.can('emergency.start');
   return (
     <Page title={t('nav.emergency')}>
-      <ErrorNote error={error ?? existing.error} />
-      {current ? (
-        <article aria-live="polite">
-          <h2>{current.title}</h2>
-          <p data-testid="reach">
-            {t('emg.reach', {
-              playing: current.reach.playing,
-              targeted: current.reach.targeted,
-              pct: reachPct(current.reach),
-            })}
-          </p>
-          <progress value={reachPct(current.reach)} max={100} aria-label={t('emg.reachLabel')} />
-          <button type="button" class="contrast" onClick={stop}>
-            {t('emg.stop')}
-          </button>
-        </article>
+      <ErrorNote error={existing.error} />
+      {currentId ? (
+        <Watch
+          id={currentId}
+          canStop={canStart}
+          onClose={() => {
+            setCurrentId(null);
+            existing.reload();
+          }}
+        />
+      ) : canStart ? (
+        <EmergencyForm
+          onStarted={(id) => {
+            setCurrentId(id);
+            existing.reload();
+          }}
+        />
       ) : (
-        <form onSubmit={start}>
-          <label>
-            {t('emg.title')}
-            <input name="title" required value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
-          </label>
-          <label>
-            {t('emg.audio')}
-            <select name="audio" required value={sha} onChange={(e) => setSha(e.currentTarget.value)}>
-              <option value="">{t('ui.choose')}</option>
-              {library.data?.map((i) => (
-                <option key={i.id} value={i.sha256}>
-                  {i.title}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div class="row wrap">
-            <label>
-              {t('sch.target')}
-              <select value={unitCode} onChange={(e) => setUnitCode(e.currentTarget.value)}>
-                {s.units.map((u) => (
-                  <option key={u.id} value={u.code}>
-                    {u.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t('emg.repeat')}
-              <input
-                type="number"
-                min={1}
-                max={20}
-                value={repeat}
-                onInput={(e) => setRepeat(Number(e.currentTarget.value))}
-              />
-            </label>
-            <label>
-              {t('emg.expires')}
-              <input
-                type="number"
-                min={1}
-                max={1440}
-                value={minutes}
-                onInput={(e) => setMinutes(Number(e.currentTarget.value))}
-              />
-            </label>
-          </div>
-          <button type="submit" class="contrast">
-            {t('emg.start')}
-          </button>
-        </form>
+        <p class="muted">{t('emg.viewOnly')}</p>
       )}
       {(existing.data ?? []).length > 0 && (
         <>
           <h2>{t('emg.recent')}</h2>
-          <ul>
+          <ul data-testid="emergencies">
             {existing.data?.map((x) => (
               <li key={x.id}>
-                <button type="button" class="linklike" onClick={() => setCurrent(x)}>
+                <button type="button" class="linklike" onClick={() => setCurrentId(x.id)}>
                   {x.title}
                 </button>{' '}
-                — {x.state}, {reachPct(x.reach)} %
+                — <Badge state={x.state} label={t(`emg.state.${x.state}`)} />, {vnTime(x.startedAt)}
               </li>
             ))}
           </ul>
         </>
       )}
     </Page>
+  );
+}
+
+/** One emergency's reach, live. */
+function Watch({ id, canStop, onClose }: { id: string; canStop: boolean; onClose: () => void }) {
+  const [data, setData] = useState<EmergencyWithReach | null>(null);
+  const [live, setLive] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const refresh = () => getEmergency(id).then(setData, setError);
+
+  useEffect(() => {
+    setData(null);
+    void refresh();
+    const es = new EventSource(emergencyEventsUrl(id));
+    es.addEventListener('reach', (e) => {
+      const parsed = EmergencyReachSchema.safeParse(JSON.parse((e as MessageEvent<string>).data));
+      if (parsed.success) {
+        setData(parsed.data);
+        setLive(true);
+      }
+    });
+    es.onerror = () => setLive(false);
+    return () => es.close();
+  }, [id]);
+  // Without the event stream (a proxy that buffers it), poll.
+  useInterval(() => {
+    if (!live) void refresh();
+  }, 3000);
+
+  if (!data) return error ? <ErrorNote error={error} /> : <Loading />;
+  const { emergency: e, reach: r } = data;
+  const active = e.state === 'active';
+  const pct = reachPct(r, active);
+  const stop = async () => {
+    setError(null);
+    if (!confirm(t('emg.confirmStop', { title: e.title }))) return;
+    try {
+      await stopEmergency(id, t('emg.stoppedByOperator'));
+      await refresh();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <article aria-live="polite">
+      <h2>
+        {e.title} <Badge state={e.state} label={t(`emg.state.${e.state}`)} />
+      </h2>
+      <p data-testid="reach">
+        {active
+          ? t('emg.reach', { playing: r.playing, targeted: r.targeted, pct })
+          : t('emg.reached', { started: r.started, targeted: r.targeted, pct })}
+      </p>
+      <progress value={pct} max={100} aria-label={t('emg.reachLabel')} />
+      <dl class="facts">
+        <dt>{t('emg.received')}</dt>
+        <dd>{r.received}</dd>
+        <dt>{t('emg.offline')}</dt>
+        <dd>{r.offline}</dd>
+        <dt>{t('emg.failed')}</dt>
+        <dd>{r.failed}</dd>
+        <dt>{t('emg.latency')}</dt>
+        <dd>{r.latencyMs.started.p90 != null ? `${(r.latencyMs.started.p90 / 1000).toFixed(1)} s` : '—'}</dd>
+        <dt>{t('emg.validUntil')}</dt>
+        <dd>{vnTime(e.expiresAt)}</dd>
+      </dl>
+      <ErrorNote error={error} />
+      <div class="row">
+        {canStop && active && (
+          <button type="button" class="contrast" onClick={stop}>
+            {t('emg.stop')}
+          </button>
+        )}
+        <button type="button" class="secondary outline" onClick={onClose}>
+          {t('emg.back')}
+        </button>
+      </div>
+    </article>
   );
 }

@@ -1,13 +1,11 @@
-import { useState } from 'preact/hooks';
-import { COMMAND_KINDS, type CommandKind, sendCommand } from '../api/commands.js';
-import { deviceLogs, devicePlaylist, getDevice, playNow, setVolume, stateOf, stopPlaying } from '../api/devices.js';
-import { isRouteMissing } from '../api/http.js';
+import { deviceLogs, devicePlaylist, getDevice, stateOf } from '../api/devices.js';
 import { listLibrary } from '../api/library.js';
 import { listSchedules } from '../api/schedules.js';
-import { Badge, ErrorNote, Loading, Notice, Page, Unavailable } from '../components/ui.js';
+import { Badge, ErrorNote, Loading, Page } from '../components/ui.js';
 import { ago, duration, t, vnTime } from '../i18n.js';
 import { useSession } from '../session.js';
 import { useAsync, useInterval } from '../use-async.js';
+import { CommandHistory, Controls } from './receiver-controls.js';
 
 export function ReceiverPage({ id }: { id: string }) {
   const s = useSession();
@@ -85,6 +83,7 @@ export function ReceiverPage({ id }: { id: string }) {
           <Controls id={id} volume={h?.volume ?? device.volume} playing={!!h?.playing} onDone={dev.reload} />
         ) : null}
       </div>
+      <CommandHistory id={id} />
       <article>
         <h2>{t('recv.history')}</h2>
         <ErrorNote error={logs.error} />
@@ -135,93 +134,5 @@ export function ReceiverPage({ id }: { id: string }) {
         </article>
       )}
     </Page>
-  );
-}
-
-function Controls({
-  id,
-  volume,
-  playing,
-  onDone,
-}: {
-  id: string;
-  volume: number;
-  playing: boolean;
-  onDone: () => void;
-}) {
-  const items = useAsync(() => listLibrary(), []);
-  const [sha, setSha] = useState('');
-  const [vol, setVol] = useState(volume);
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState('');
-  const [missing, setMissing] = useState(false);
-  const act = (what: string, fn: () => Promise<unknown>) => async () => {
-    setError(null);
-    setDone('');
-    try {
-      await fn();
-      setDone(what);
-      onDone();
-    } catch (err) {
-      if (isRouteMissing(err)) setMissing(true);
-      else setError(err);
-    }
-  };
-  const command = (k: CommandKind) => {
-    const run = act(t(`cmd.${k}`), () => sendCommand(id, k));
-    return () => {
-      if (k === 'reboot' && !confirm(t('recv.confirmReboot'))) return;
-      void run();
-    };
-  };
-  return (
-    <article>
-      <h2>{t('recv.control')}</h2>
-      <label>
-        {t('recv.playItem')}
-        <select value={sha} onChange={(e) => setSha(e.currentTarget.value)}>
-          <option value="">{t('ui.choose')}</option>
-          {items.data?.map((i) => (
-            <option key={i.id} value={i.sha256}>
-              {i.title} ({duration(i.durationMs)})
-            </option>
-          ))}
-        </select>
-      </label>
-      <div class="row">
-        <button type="button" disabled={!sha} onClick={act(t('recv.sentPlay'), () => playNow(id, sha))}>
-          {t('recv.play')}
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          disabled={!playing}
-          onClick={act(t('recv.sentStop'), () => stopPlaying(id))}
-        >
-          {t('recv.stop')}
-        </button>
-      </div>
-      <label>
-        {t('recv.volume')}: {vol}
-        <input type="range" min={0} max={100} value={vol} onInput={(e) => setVol(Number(e.currentTarget.value))} />
-      </label>
-      <button type="button" class="secondary" onClick={act(t('recv.sentVolume'), () => setVolume(id, vol))}>
-        {t('recv.setVolume')}
-      </button>
-      <h3>{t('recv.more')}</h3>
-      {missing ? (
-        <Unavailable what="recv.commandsMissing" api="POST /api/v1/devices/:id/commands" />
-      ) : (
-        <div class="row wrap">
-          {COMMAND_KINDS.map((k) => (
-            <button type="button" class="secondary outline" key={k} onClick={command(k)}>
-              {t(`cmd.${k}`)}
-            </button>
-          ))}
-        </div>
-      )}
-      <ErrorNote error={error} />
-      {done && <Notice>{t('recv.sent', { what: done })}</Notice>}
-    </article>
   );
 }
