@@ -94,7 +94,11 @@ describe('reports per unit and period', () => {
     expect(r.body.series).toEqual([
       { day: '2026-11-01', uptime: 0.75, scheduled: 3, played: 2, missed: 1, plays: 2, airtimeMs: 90_000 },
     ]);
-    expect(r.body.emergencies).toMatchObject({ available: true, items: [], totals: { count: 0, targeted: 0, reached: 0 } });
+    expect(r.body.emergencies).toMatchObject({
+      available: true,
+      items: [],
+      totals: { count: 0, targeted: 0, reached: 0 },
+    });
 
     // The province sees the same receivers within its own totals.
     const p = await server.api<Report>('GET', `/api/v1/reports/units/46?${q}`);
