@@ -103,7 +103,11 @@ describe('scheduled playback on the receiver', () => {
     const item = await waitReport(device.deviceId, key, 'played');
     expect(item.plannedStart).toBe(at);
     expect(Math.abs((item.startedAt ?? 0) - at)).toBeLessThan(ON_TIME_MS);
-    expect((await logsOf(device.deviceId, key)).map((l) => l.event).sort()).toEqual(['finished', 'started']);
+    await vi.waitFor(
+      async () =>
+        expect((await logsOf(device.deviceId, key)).map((l) => l.event).sort()).toEqual(['finished', 'started']),
+      WAIT,
+    );
     await agent.stop();
   }, 120_000);
 
@@ -151,7 +155,12 @@ describe('scheduled playback on the receiver', () => {
     expect(resumed.offsetMs).toBeGreaterThan(0);
 
     const item = await waitReport(device.deviceId, key, 'played');
-    const logs = await logsOf(device.deviceId, key);
+    // The logs are written in batches: wait for the ending to be stored too.
+    const logs = await vi.waitFor(async () => {
+      const found = await logsOf(device.deviceId, key);
+      expect(found.map((l) => l.event)).toContain('finished');
+      return found;
+    }, WAIT);
     // One playback on record: the `started` from before the crash and the ending after the resume.
     expect(logs.map((l) => l.event).sort()).toEqual(['finished', 'started']);
     const finished = logs.find((l) => l.event === 'finished')!;
