@@ -107,10 +107,9 @@ describe('emergency service', () => {
     await vi.waitFor(() => expect(s.plays.length).toBe(1));
     s.service.handle({ v: 1, id: 'm2', ts: T0, type: 'emergencyStop', emergencyId: 'e1' });
     await vi.waitFor(() => expect(s.reports.at(-1)?.data).toMatchObject({ outcome: 'stopped' }));
-    s.service.handle(msg());
+    await s.service.handle(msg());
     s.setNow(T0 + 120_000);
-    s.service.handle(msg({ emergencyId: 'e2', id: 'm3' }));
-    await new Promise((r) => setTimeout(r, 20));
+    await s.service.handle(msg({ emergencyId: 'e2', id: 'm3' }));
     expect(s.plays.length).toBe(1);
     expect(types(s.reports).filter((t) => t === 'emergency.received')).toHaveLength(1);
   });

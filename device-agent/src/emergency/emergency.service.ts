@@ -33,7 +33,8 @@ export interface EmergencyServiceDeps {
 
 export interface EmergencyService {
   /** A start or stop record from an area or this device's emergency topic (retained or live). */
-  handle(msg: EmergencyMessage): void;
+  /** Settles once the message is acted on (a start prepared and on air, or refused). */
+  handle(msg: EmergencyMessage): Promise<void>;
   /** The emergency on air or being prepared. */
   current(): string | null;
   /** Agent shutdown: timers cleared; playback itself is stopped by the agent. */
@@ -172,10 +173,10 @@ export function createEmergencyService(deps: EmergencyServiceDeps): EmergencySer
   }
 
   return {
-    handle(msg) {
+    async handle(msg) {
       if (closed) return;
       if (msg.type === 'emergency') {
-        start(msg).catch((err) => log.error({ err }, 'emergency failed to start'));
+        await start(msg).catch((err) => log.error({ err }, 'emergency failed to start'));
         return;
       }
       deps.seen.add(msg.emergencyId);
