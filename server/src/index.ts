@@ -2,6 +2,7 @@ export { type AppServices, buildApp } from './app.js';
 export { type Config, ConfigError, loadConfig } from './config.js';
 export { openDatabase } from './db/db.js';
 export { runServer } from './main.js';
+export { signSample as signCapAlert } from './modules/cap/cap-sample.js';
 export { provisionDemoReceivers } from './modules/devices/demo-receivers.js';
 export type * from './modules/emergency/emergency.types.js';
 export type { LiveService } from './modules/live/live.service.js';

@@ -1,7 +1,7 @@
 /** CAP helpers for integration tests: fixture files with placeholders, senders, posting XML. */
 
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { signCapAlert } from '@nguon/server';
 import type { TestServer } from './server.js';
 
 export const CAP_FIXTURES = new URL('../../fixtures/cap/', import.meta.url);
@@ -51,29 +51,5 @@ export async function postCap(
   return { status: res.status, body: (await res.json()) as CapPostResult['body'] };
 }
 
-interface Signer {
-  addReference(r: { xpath: string; transforms: string[]; digestAlgorithm: string; isEmptyUri: boolean }): void;
-  computeSignature(xml: string, opts: { location: { reference: string; action: 'append' } }): void;
-  getSignedXml(): string;
-}
-
 /** Signs as a CAP 1.2 sender does: an enveloped RSA-SHA256 XML Signature over the whole alert. */
-export function signCap(xml: string, privateKeyPem: string): string {
-  // Loaded with require: xml-crypto's type declarations would pull the DOM library into the program.
-  const { SignedXml } = createRequire(import.meta.url)('xml-crypto') as {
-    SignedXml: new (o: Record<string, unknown>) => Signer;
-  };
-  const sig = new SignedXml({
-    privateKey: privateKeyPem,
-    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
-    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-  });
-  sig.addReference({
-    xpath: '/*',
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-    isEmptyUri: true,
-  });
-  sig.computeSignature(xml, { location: { reference: '/*', action: 'append' } });
-  return sig.getSignedXml();
-}
+export const signCap = signCapAlert;
