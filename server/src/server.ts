@@ -38,7 +38,7 @@ import { createScopeQueries } from './modules/units/scope.js';
 import { createUnitsService } from './modules/units/units.service.js';
 import { createUplink } from './modules/uplink/uplink.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './plugins/broker.js';
-import { connectServerMqtt, type ServerMqtt } from './plugins/mqtt-client.js';
+import { attachServerMqtt, connectServerMqtt, type ServerMqtt } from './plugins/mqtt-client.js';
 
 export class PortInUseError extends Error {
   constructor(
@@ -120,12 +120,16 @@ export async function startServer(
       cleanups.push(() => b.close());
     }
     const brokerUrl = config.mqtt.url ?? `mqtt://127.0.0.1:${broker?.port}`;
-    const mqtt = await connectServerMqtt({
-      url: brokerUrl,
-      username: config.mqtt.url ? config.mqtt.username : serverUser.username,
-      password: config.mqtt.url ? config.mqtt.password : serverUser.password,
-      log: log.child({ module: 'mqtt' }),
-    });
+    const mqttLog = log.child({ module: 'mqtt' });
+    const mqtt =
+      broker && !config.mqtt.url
+        ? await attachServerMqtt(broker.aedes, mqttLog)
+        : await connectServerMqtt({
+            url: brokerUrl,
+            username: config.mqtt.url ? config.mqtt.username : serverUser.username,
+            password: config.mqtt.url ? config.mqtt.password : serverUser.password,
+            log: mqttLog,
+          });
     cleanups.push(() => mqtt.close());
 
     const tts = createTtsFromConfig(config.tts, log);

@@ -102,7 +102,7 @@ async function run(running: RunningServer, credsDir: string, fleets: FleetProces
   printFigures({
     receivers,
     ...(settled ? {} : { timedOut: true }),
-    connected: (running.broker?.connectedCount() ?? 1) - 1,
+    connected: running.broker?.connectedCount() ?? 0,
     online: seen.online.size,
     processes,
     agentsPerProcess: Math.ceil(receivers / processes),

@@ -3,7 +3,7 @@
  *
  * Sustained heartbeats per second that the server persists, and the server's CPU for it, on the real
  * path: plain MQTT connections (one per receiver, real credentials) publish heartbeats to the embedded
- * aedes broker → the server's MQTT client decodes and validates them → per-receiver rate limit and
+ * aedes broker → the server's in-process subscription decodes and validates them → per-receiver rate limit and
  * presence → the write-behind queue → SQLite batches. The server runs in this process; the publishers
  * are separate processes (support/ingest-publisher.ts). Counted in the database: rows of health_samples
  * (max rowid) over the measured window, after a warm-up. Prints one JSON line.
