@@ -221,6 +221,14 @@ export async function startServer(
       clock,
       flush: () => monitoring.writer.flush(),
     });
+    const deviceEvents = createDeviceEventsService({
+      db,
+      clock,
+      log: log.child({ module: 'device-events' }),
+      retentionMs: config.devices.eventRetentionMs,
+    });
+    deviceEvents.startRetention(3_600_000);
+    cleanups.push(() => deviceEvents.stopRetention());
     const services: AppServices = {
       monitoring,
       reports,
@@ -245,7 +253,7 @@ export async function startServer(
       library,
       bulletins,
       playbackLogs,
-      deviceEvents: createDeviceEventsService({ db, clock, log: log.child({ module: 'device-events' }) }),
+      deviceEvents,
       commands: createCommandsService({
         db,
         mqtt,
