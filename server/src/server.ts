@@ -177,6 +177,8 @@ export async function startServer(
       ...{ db, units, scopes, groups, devices, media, audit, clock },
       config: config.uplink,
       schedules: () => scheduling.schedules,
+      // Composed below; called only once the server runs.
+      emergencies: () => overrides.emergencies ?? emergency.service,
       log: log.child({ module: 'uplink' }),
     });
     cleanups.push(() => uplink.stop());
