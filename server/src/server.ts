@@ -269,7 +269,7 @@ export async function startServer(
         clock,
         log: log.child({ module: 'commands' }),
       }),
-      live: createLiveFromConfig({ config, media, publicUrl: () => publicUrl, clock, log }),
+      live: createLiveFromConfig({ config, db, media, publicUrl: () => publicUrl, clock, log }),
     };
     const stopWiring = wireDeviceMessages({ mqtt, services, desired, config, log: log.child({ module: 'ingest' }) });
     cleanups.push(stopWiring);
@@ -301,6 +301,9 @@ export async function startServer(
     cleanups.push(wireSchedules({ mqtt, ...scheduling, changes, log: log.child({ module: 'schedules' }) }));
     uplink.start();
     await emergency.resume();
+    // Relay and file mounts come back under their ids (an emergency airing one keeps its URL); in the
+    // background, since a relay may take seconds to answer.
+    void services.live.restore().catch((err: unknown) => log.error({ err }, 'live mounts not restored'));
     return {
       config,
       app,
