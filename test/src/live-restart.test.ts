@@ -17,7 +17,7 @@ import {
 import { uploadFile } from './support/upload.js';
 
 /** A station serving an MP3 file as an endless stream at real-time pace. */
-async function startStation(mp3: Buffer) {
+async function startStation(mp3: Buffer, port = 0) {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'audio/mpeg', 'cache-control': 'no-cache' });
     let off = 0;
@@ -29,7 +29,7 @@ async function startStation(mp3: Buffer) {
     };
     tick();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/stream.mp3`,
     close: () => {
@@ -55,12 +55,14 @@ describe('live mounts across a server restart', () => {
   let dataDir = '';
   let device: RegisteredDevice;
   let station: Awaited<ReturnType<typeof startStation>>;
+  let mp3: Buffer;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'nguon-live-restart-'));
     server = await startTestServer({ NGUON_DATA_DIR: dataDir });
     device = await registerDevice(server, '19753');
-    station = await startStation(await readFile(await makeTone({ seconds: 30, format: 'mp3' })));
+    mp3 = await readFile(await makeTone({ seconds: 30, format: 'mp3' }));
+    station = await startStation(mp3);
   }, 120_000);
   afterAll(async () => {
     station?.close();
@@ -137,5 +139,33 @@ describe('live mounts across a server restart', () => {
     expect((await server.api('GET', `/api/v1/live/${relay.id}`)).status).toBe(404);
     const listed = await server.api<{ mounts: Mount[] }>('GET', '/api/v1/live');
     expect(listed.body.mounts.map((m) => m.id)).toEqual([file.id]);
+  }, 120_000);
+
+  it('restores a relay whose station is still away when the server comes back, once it answers', async () => {
+    const away = await startStation(mp3);
+    const port = Number(new URL(away.url).port);
+    const relay = await start({ kind: 'relay', title: 'Đài huyện', url: away.url });
+    await hears(relay.id);
+    const env = sameAddressEnv(server);
+    await server.close();
+    away.close();
+    // While the station is away, something on its port refuses every request (and counts them).
+    let refused = 0;
+    const refuser = http.createServer((_req, res) => {
+      refused++;
+      res.writeHead(503).end();
+    });
+    await new Promise<void>((r) => refuser.listen(port, '127.0.0.1', r));
+    server = await startTestServer(env);
+    await vi.waitFor(() => expect(refused).toBeGreaterThan(0), { timeout: 30_000, interval: 100 });
+    refuser.closeAllConnections();
+    await new Promise((r) => refuser.close(r));
+    const back = await startStation(mp3, port);
+    try {
+      await waitLive(relay.id);
+      await hears(relay.id);
+    } finally {
+      back.close();
+    }
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { liveMounts } from '../../db/schema.js';
+import type { Mount } from './live-mount.js';
 
 /** What it takes to start a relay or file mount again after a restart (issue 7). */
 export type SavedMount = {
@@ -65,4 +66,36 @@ export function createLiveMountStore(db: Db): LiveMountStore {
         });
     },
   };
+}
+
+/** A running relay or file mount is kept until it ends for any reason but the server's shutdown. */
+export function keepMount(
+  store: LiveMountStore,
+  mount: Mount,
+  input: { unitId: number; title: string } & (
+    | { kind: 'mic' }
+    | { kind: 'relay'; url: string }
+    | { kind: 'file'; sha256: string; plays?: number | null | undefined }
+  ),
+  actorLabel: string,
+  clock: () => number,
+): void {
+  if (input.kind === 'mic') return;
+  const info = mount.info();
+  const base = {
+    id: mount.id,
+    unitId: input.unitId,
+    title: input.title,
+    icecast: info.icecast !== null,
+    startedBy: actorLabel,
+    startedAt: Date.parse(info.startedAt),
+  };
+  store.save(
+    input.kind === 'relay'
+      ? { ...base, kind: 'relay', url: input.url }
+      : { ...base, kind: 'file', sha256: input.sha256, plays: input.plays ?? 1 },
+  );
+  mount.onEnd((reason) => {
+    if (reason !== 'server_shutdown') store.ended(mount.id, clock(), reason);
+  });
 }

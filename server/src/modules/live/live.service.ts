@@ -13,7 +13,7 @@ import type { MountInfo, MountKind } from './live.schemas.js';
 import { type LiveEncoder, spawnEncoder } from './live-encoder.js';
 import { fileArgs, type LiveProfile, micArgs, relayArgs } from './live-ffmpeg-args.js';
 import { createMount, DEFAULT_LIMITS, type Mount, type MountLimits } from './live-mount.js';
-import type { LiveMountStore, SavedMount } from './live-mounts.store.js';
+import { keepMount, type LiveMountStore, type SavedMount } from './live-mounts.store.js';
 
 export interface IcecastConfig {
   /** http://source:<password>@host:port */
@@ -41,6 +41,8 @@ export interface LiveDeps {
   retainEnded?: number;
   /** Where relay and file mounts are kept across restarts; absent: in memory only. */
   store?: LiveMountStore | undefined;
+  /** Tries to start a saved mount again after a restart before giving it up (default 3, 5 s apart). */
+  restoreAttempts?: number;
 }
 
 export type StartInput = { unitId: number; title: string; icecast?: boolean | null | undefined } & (
@@ -58,6 +60,7 @@ export interface MicSocket {
 
 /** Bytes of browser audio waiting for ffmpeg before the source is judged broken (≈ minutes of Opus). */
 const MAX_MIC_BACKLOG = 2 * 1024 * 1024;
+const RESTORE_RETRY_MS = 5_000;
 
 export function createLiveService(deps: LiveDeps) {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -166,7 +169,7 @@ export function createLiveService(deps: LiveDeps) {
     const entry = register(input.kind, input, actorLabel, saved);
     if (args) {
       await runSource(entry, args, what);
-      keep(entry.mount, input, actorLabel);
+      if (deps.store) keepMount(deps.store, entry.mount, input, actorLabel, deps.clock);
     } else {
       const t = setTimeout(() => {
         if (!entry.encoder) entry.mount.end('no_source');
@@ -176,27 +179,35 @@ export function createLiveService(deps: LiveDeps) {
     return entry.mount.info();
   }
 
-  /** A running relay or file mount is kept until it ends for any reason but the server's shutdown. */
-  function keep(mount: Mount, input: StartInput, actorLabel: string) {
-    const store = deps.store;
-    if (!store || input.kind === 'mic') return;
-    const info = mount.info();
-    const base = {
-      id: mount.id,
-      unitId: input.unitId,
-      title: input.title,
-      icecast: info.icecast !== null,
-      startedBy: actorLabel,
-      startedAt: Date.parse(info.startedAt),
-    };
-    store.save(
-      input.kind === 'relay'
-        ? { ...base, kind: 'relay', url: input.url }
-        : { ...base, kind: 'file', sha256: input.sha256, plays: input.plays ?? 1 },
-    );
-    mount.onEnd((reason) => {
-      if (reason !== 'server_shutdown') store.ended(mount.id, deps.clock(), reason);
-    });
+  /**
+   * One saved mount, in the background of a start: a station that is briefly away as the server comes back
+   * gets a few tries before the mount is given up (`restore_failed`).
+   */
+  async function restoreOne(store: LiveMountStore, m: SavedMount): Promise<void> {
+    const input: StartInput =
+      m.kind === 'relay'
+        ? { kind: 'relay', url: m.url, unitId: m.unitId, title: m.title, icecast: m.icecast }
+        : { kind: 'file', sha256: m.sha256, plays: m.plays, unitId: m.unitId, title: m.title, icecast: m.icecast };
+    const attempts = deps.restoreAttempts ?? 3;
+    for (let attempt = 1; !closed && !mounts.has(m.id); attempt++) {
+      try {
+        await startMount(input, m.startedBy, m);
+        // The server began shutting down while this source was starting: end it like the others.
+        const e = mounts.get(m.id);
+        if (closed && e) {
+          e.mount.end('server_shutdown');
+          await e.encoder?.stop();
+        } else log.info({ mount: m.id, kind: m.kind }, 'live mount restored after restart');
+        return;
+      } catch (err) {
+        if (attempt >= attempts || closed) {
+          if (!closed) store.ended(m.id, deps.clock(), 'restore_failed');
+          log.warn({ err, mount: m.id, kind: m.kind }, 'live mount could not be restored');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, RESTORE_RETRY_MS).unref());
+      }
+    }
   }
 
   function entryOf(id: string) {
@@ -211,29 +222,7 @@ export function createLiveService(deps: LiveDeps) {
     /** Starts again the relay and file mounts that were running when the server stopped (same id, same URL). */
     async restore(): Promise<void> {
       const store = deps.store;
-      if (!store) return;
-      for (const m of store.running()) {
-        if (closed) return;
-        if (mounts.has(m.id)) continue;
-        const input: StartInput =
-          m.kind === 'relay'
-            ? { kind: 'relay', url: m.url, unitId: m.unitId, title: m.title, icecast: m.icecast }
-            : { kind: 'file', sha256: m.sha256, plays: m.plays, unitId: m.unitId, title: m.title, icecast: m.icecast };
-        try {
-          await startMount(input, m.startedBy, m);
-          // The server began shutting down while this source was starting: end it like the others.
-          if (closed) {
-            const e = mounts.get(m.id);
-            e?.mount.end('server_shutdown');
-            await e?.encoder?.stop();
-            return;
-          }
-          log.info({ mount: m.id, kind: m.kind }, 'live mount restored after restart');
-        } catch (err) {
-          store.ended(m.id, deps.clock(), 'restore_failed');
-          log.warn({ err, mount: m.id, kind: m.kind }, 'live mount could not be restored');
-        }
-      }
+      if (store) await Promise.all(store.running().map((m) => restoreOne(store, m)));
     },
 
     /** The browser's microphone for a mic mount: each binary message is a MediaRecorder chunk. */
