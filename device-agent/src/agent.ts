@@ -12,6 +12,7 @@ import { createHealthProbe, type HealthProbe } from './health.js';
 import { routeMessage } from './message-router.js';
 import type { Player } from './players/player.js';
 import { createPlayerFromConfig } from './players/player-factory.js';
+import { createFaultSensors } from './sensors/fault-sensors.js';
 import { createSensorReader } from './sensors/pi-sensors.js';
 import { readAgentVersion } from './version.js';
 import { withTimeout } from './with-timeout.js';
@@ -133,6 +134,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
           now: localNow,
           cpuTempPath: config.sensors.cpuTempPath,
           sensors,
+          faults: createFaultSensors({
+            speaker: config.sensors.speakerFault,
+            amplifier: config.sensors.amplifierFault,
+            runner,
+          }),
         }),
       reboot: () => reboot(r),
       restart: () => restart(r),

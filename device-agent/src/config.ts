@@ -15,12 +15,22 @@ const HooksSchema = z.strictObject({
   fmOff: command.optional(),
 });
 
+/** A fault line (speaker, amplifier): a command's output or a file's content, `ok`/`0` or `fault`/`1`. */
+const FaultSourceSchema = z.union([
+  z.strictObject({ command, invert: z.boolean().optional() }),
+  z.strictObject({ path: z.string().min(1).max(1000), invert: z.boolean().optional() }),
+]);
+
 /** Where the Raspberry Pi defaults read their sensors; null switches a reading off. */
 const SensorsSchema = z.strictObject({
   /** Default: the hottest /sys/class/thermal/thermal_zone* (thermal_zone0 on a Pi). */
   cpuTempPath: z.string().min(1).optional(),
   throttledCommand: command.nullable().default('vcgencmd get_throttled'),
   modemCommand: command.nullable().default('mmcli -m 0 -J'),
+  /** Speaker line check (issue 8); absent: not measured. */
+  speakerFault: FaultSourceSchema.nullable().default(null),
+  /** Amplifier fault output (protection, overheating); absent: not measured. */
+  amplifierFault: FaultSourceSchema.nullable().default(null),
 });
 
 /**

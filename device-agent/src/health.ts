@@ -1,6 +1,7 @@
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { type Health, HealthSchema, type LinkType } from '@nguon/schemas';
+import { type FaultSensors, faultHealth } from './sensors/fault-sensors.js';
 import type { SensorReader } from './sensors/pi-sensors.js';
 
 /** What the agent itself knows; everything else is read from the system. */
@@ -32,6 +33,8 @@ export interface HealthProbeOptions {
   cpuTempPath?: string;
   /** Raspberry Pi power flags and the cellular modem; absent = not read. */
   sensors?: SensorReader;
+  /** Speaker line and amplifier fault lines; absent = not measured. */
+  faults?: FaultSensors;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -161,12 +164,13 @@ export function createHealthProbe(opts: HealthProbeOptions): HealthProbe {
   const none = async () => null;
   return {
     async collect(facts) {
-      const [cpuTempC, disk, link, power, modem] = await Promise.all([
+      const [cpuTempC, disk, link, power, modem, faults] = await Promise.all([
         opts.cpuTempPath ? readTempFileC(opts.cpuTempPath) : readCpuTempC(sysRoot),
         readDisk(opts.dataDir),
         readLink(procRoot).catch((): Health['link'] => ({ type: 'unknown', signalDbm: null })),
         (opts.sensors?.power ?? none)().catch(() => null),
         (opts.sensors?.modem ?? none)().catch(() => null),
+        opts.faults ? opts.faults.read().catch(() => ({})) : {},
       ]);
       const mem = readMemory();
       const health: Health = {
@@ -185,6 +189,7 @@ export function createHealthProbe(opts: HealthProbeOptions): HealthProbe {
         playing: facts.playing,
         ...(opts.sensors ? { power } : {}),
         ...agentFacts(facts),
+        ...faultHealth(faults),
       };
       // A sensor value the contract would refuse must not cost the whole heartbeat: fall back to null.
       return HealthSchema.safeParse(health).success ? health : sanitize(health);

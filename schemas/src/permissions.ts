@@ -66,6 +66,10 @@ export const PERMISSIONS = {
   'live.read': { roles: ALL, what: 'see live broadcasts and listen to them (console preview)' },
   'live.broadcast': { roles: OPERATORS, what: 'start and stop live broadcasts: microphone, relay, file' },
   'alerts.ack': { roles: OPERATORS, what: 'acknowledge and resolve alerts' },
+  'alerts.thresholds': {
+    roles: ['admin', 'province_operator', 'district_supervisor'],
+    what: "set a unit's alert thresholds (offline, temperature, storage), inherited by the units below",
+  },
   'alerts.manage': { roles: ['admin', 'province_operator'], what: 'add, change and remove alert webhooks' },
   'reports.read': { roles: ALL, what: 'see uptime, proof-of-play and airtime reports, export them as CSV' },
   'audit.read': {

@@ -33,6 +33,7 @@ import { liveRoutes } from './modules/live/live.routes.js';
 import type { LiveService } from './modules/live/live.service.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import type { MediaService } from './modules/media/media.service.js';
+import { alertThresholdsRoutes } from './modules/monitoring/alert-thresholds.routes.js';
 import { alertsRoutes } from './modules/monitoring/alerts.routes.js';
 import { deviceHealthRoutes } from './modules/monitoring/device-health.routes.js';
 import type { Monitoring } from './modules/monitoring/monitoring.js';
@@ -158,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Monitoring and reports (issue 8).
   await app.register(deviceHealthRoutes, { monitoring: s.monitoring, devices: s.devices, clock: deps.clock });
   await app.register(alertsRoutes, { alerts: s.monitoring.alerts, units: s.units, scopes: s.scopes });
+  await app.register(alertThresholdsRoutes, { thresholds: s.monitoring.thresholds, units: s.units });
   await app.register(webhooksRoutes, { webhooks: s.monitoring.webhooks, units: s.units });
   await app.register(reportsRoutes, { reports: s.reports, units: s.units, clock: deps.clock });
   await app.register(consoleStatic);

@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   NGUON_UNIT_QUOTA_MB: z.coerce.number().positive().max(10_000_000).default(2048),
   NGUON_COMMAND_TTL_S: z.coerce.number().int().min(1).max(86_400).default(60),
   NGUON_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().min(5).max(3600).default(90),
+  /** Receivers' events (device_events) older than this are deleted, in batches, every hour. */
+  NGUON_DEVICE_EVENT_RETENTION_DAYS: z.coerce.number().min(1).max(36_500).default(90),
   /** Live mounts are also pushed as sources to this Icecast server: http://source:<password>@host:port */
   NGUON_ICECAST_URL: z.url().optional(),
   /** Where receivers pull pushed mounts; default NGUON_ICECAST_URL without its credentials. */
@@ -99,7 +101,11 @@ function shape(e: z.infer<typeof EnvSchema>) {
     },
     /** Absent: os.availableParallelism(), resolved where the job runner is built. */
     jobs: { concurrency: e.NGUON_JOB_CONCURRENCY },
-    devices: { commandTtlMs: e.NGUON_COMMAND_TTL_S * 1000, heartbeatTimeoutMs: e.NGUON_HEARTBEAT_TIMEOUT_S * 1000 },
+    devices: {
+      commandTtlMs: e.NGUON_COMMAND_TTL_S * 1000,
+      heartbeatTimeoutMs: e.NGUON_HEARTBEAT_TIMEOUT_S * 1000,
+      eventRetentionMs: Math.round(e.NGUON_DEVICE_EVENT_RETENTION_DAYS * 86_400_000),
+    },
     live: { icecastUrl: e.NGUON_ICECAST_URL, icecastPublicUrl: e.NGUON_ICECAST_PUBLIC_URL },
     admin: { initialPassword: e.NGUON_ADMIN_PASSWORD },
     demo: { enabled: e.NGUON_DEMO },

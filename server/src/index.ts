@@ -4,6 +4,7 @@ export { openDatabase } from './db/db.js';
 export { runServer } from './main.js';
 export { signSample as signCapAlert } from './modules/cap/cap-sample.js';
 export { provisionDemoReceivers } from './modules/devices/demo-receivers.js';
+export { createDeviceEventsService } from './modules/devices/device-events.service.js';
 export type * from './modules/emergency/emergency.types.js';
 export type { LiveService } from './modules/live/live.service.js';
 export { parseHeader as parseMp3Header } from './modules/live/mp3-frames.js';

@@ -181,6 +181,8 @@ export async function startServer(
       ...{ db, units, scopes, groups, devices, media, audit, clock },
       config: config.uplink,
       schedules: () => scheduling.schedules,
+      // Composed below; called only once the server runs.
+      emergencies: () => overrides.emergencies ?? emergency.service,
       log: log.child({ module: 'uplink' }),
     });
     cleanups.push(() => uplink.stop());
@@ -225,6 +227,14 @@ export async function startServer(
       clock,
       flush: () => monitoring.writer.flush(),
     });
+    const deviceEvents = createDeviceEventsService({
+      db,
+      clock,
+      log: log.child({ module: 'device-events' }),
+      retentionMs: config.devices.eventRetentionMs,
+    });
+    deviceEvents.startRetention(3_600_000);
+    cleanups.push(() => deviceEvents.stopRetention());
     const services: AppServices = {
       monitoring,
       reports,
@@ -249,7 +259,7 @@ export async function startServer(
       library,
       bulletins,
       playbackLogs,
-      deviceEvents: createDeviceEventsService({ db, clock, log: log.child({ module: 'device-events' }) }),
+      deviceEvents,
       commands: createCommandsService({
         db,
         mqtt,
@@ -263,7 +273,7 @@ export async function startServer(
         clock,
         log: log.child({ module: 'commands' }),
       }),
-      live: createLiveFromConfig({ config, media, publicUrl: () => publicUrl, clock, log }),
+      live: createLiveFromConfig({ config, db, media, publicUrl: () => publicUrl, clock, log }),
     };
     const stopWiring = wireDeviceMessages({ mqtt, services, desired, config, log: log.child({ module: 'ingest' }) });
     cleanups.push(stopWiring);
@@ -295,6 +305,9 @@ export async function startServer(
     cleanups.push(wireSchedules({ mqtt, ...scheduling, changes, log: log.child({ module: 'schedules' }) }));
     uplink.start();
     await emergency.resume();
+    // Relay and file mounts come back under their ids (an emergency airing one keeps its URL); in the
+    // background, since a relay may take seconds to answer.
+    void services.live.restore().catch((err: unknown) => log.error({ err }, 'live mounts not restored'));
     return {
       config,
       app,

@@ -356,6 +356,18 @@ const CASES: Record<string, Case> = {
     make: () => ({ url: '/api/v1/alerts/stream', stream: true }),
   },
   'GET /api/v1/alerts/:id': { rule: 'devices.read', make: (f, w) => ({ url: `/api/v1/alerts/${f.alert[w]}` }) },
+  'GET /api/v1/units/:code/alert-thresholds': {
+    rule: 'devices.read',
+    make: (f, w) => ({ url: `/api/v1/units/${f.unit[w]}/alert-thresholds` }),
+  },
+  'PUT /api/v1/units/:code/alert-thresholds': {
+    rule: 'alerts.thresholds',
+    make: (f, w) => ({ url: `/api/v1/units/${f.unit[w]}/alert-thresholds`, body: { tempC: 80 } }),
+  },
+  'DELETE /api/v1/units/:code/alert-thresholds': {
+    rule: 'alerts.thresholds',
+    make: (f, w) => ({ url: `/api/v1/units/${f.unit[w]}/alert-thresholds` }),
+  },
   'POST /api/v1/alerts/:id/ack': {
     rule: 'alerts.ack',
     make: (f, w) => ({ url: `/api/v1/alerts/${f.freshAlert(w)}/ack` }),

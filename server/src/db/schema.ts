@@ -374,8 +374,10 @@ export const playlistItems = sqliteTable(
     index('playlist_items_schedule_idx').on(t.scheduleId),
   ],
 );
+export * from './schema-alert-thresholds.js';
 export * from './schema-cap.js';
 export * from './schema-device-events.js';
 export * from './schema-emergency.js';
+export * from './schema-live.js';
 export * from './schema-monitoring.js';
 export * from './schema-uplink.js';

@@ -1,5 +1,5 @@
 import type { DeviceEvent } from '@nguon/protocols';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/db.js';
 import { deviceEvents, devices } from '../../db/schema.js';
@@ -14,9 +14,73 @@ export interface DeviceEventsPage {
  * Receiver events on record (issue 5). They arrive through the agent's outbox with QoS 1, so the same
  * event may come twice after a lost acknowledgement: the agent's event id keys it, stored once.
  */
-export function createDeviceEventsService(deps: { db: Db; clock: () => number; log: Logger }) {
+export function createDeviceEventsService(deps: {
+  db: Db;
+  clock: () => number;
+  log: Logger;
+  /** Events received longer ago than this are deleted (issue 5: the table must not grow without bound). */
+  retentionMs: number;
+  /** Rows deleted per statement: short write transactions, so ingest is never held up for long. */
+  retentionBatch?: number;
+}) {
   const { db, clock, log } = deps;
+  const batch = deps.retentionBatch ?? 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | null = null;
+
+  /**
+   * Deletes what is past retention, `batch` rows at a time, yielding to the event loop in between.
+   * `seq` grows with arrival, so the first row still inside retention bounds the deletion: every batch is
+   * a range of the primary key (no scan of the whole table, no extra index).
+   */
+  async function retainNow(): Promise<number> {
+    const cutoff = clock() - deps.retentionMs;
+    const first = db
+      .select({ seq: deviceEvents.seq })
+      .from(deviceEvents)
+      .where(gte(deviceEvents.receivedAt, cutoff))
+      .orderBy(asc(deviceEvents.seq))
+      .limit(1)
+      .get();
+    const bound = first?.seq ?? Number.MAX_SAFE_INTEGER;
+    let deleted = 0;
+    for (;;) {
+      const res = db
+        .delete(deviceEvents)
+        .where(
+          sql`${deviceEvents.seq} IN (SELECT ${deviceEvents.seq} FROM ${deviceEvents} WHERE ${deviceEvents.seq} < ${bound} ORDER BY ${deviceEvents.seq} LIMIT ${batch})`,
+        )
+        .run();
+      deleted += res.changes;
+      if (res.changes < batch) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    if (deleted > 0) log.info({ deleted, cutoff }, 'device events past retention deleted');
+    return deleted;
+  }
+
   return {
+    /** One retention pass; concurrent calls share the pass under way. Resolves to the rows deleted. */
+    retain(): Promise<number> {
+      running ??= retainNow().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+
+    /** Runs retention now and then every `everyMs`. */
+    startRetention(everyMs: number): void {
+      const pass = () =>
+        void this.retain().catch((err: unknown) => log.error({ err }, 'device event retention failed'));
+      pass();
+      timer = setInterval(pass, everyMs);
+      timer.unref();
+    },
+    async stopRetention(): Promise<void> {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+
     /** Returns false for a duplicate or an event from an unknown receiver (logged, never thrown). */
     ingest(deviceId: string, event: DeviceEvent): boolean {
       if (!db.select({ id: devices.id }).from(devices).where(eq(devices.id, deviceId)).get()) {

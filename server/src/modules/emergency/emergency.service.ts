@@ -45,7 +45,7 @@ const InputSchema = z.object({
   repeat: z.number().int().min(1).max(20),
   volume: z.number().int().min(0).max(100).optional(),
   expiresAt: z.number().int(),
-  origin: z.enum(['operator', 'cap']),
+  origin: z.enum(['operator', 'cap', 'national']),
   capAlertId: z.string().max(200).optional(),
 });
 

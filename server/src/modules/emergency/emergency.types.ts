@@ -31,7 +31,8 @@ export interface EmergencyStartInput {
   volume?: number;
   /** Epoch ms (server time) after which receivers stop and late joiners do not join. */
   expiresAt: number;
-  origin: 'operator' | 'cap';
+  /** national: an emergency-level (MucDoUuTien 1) bulletin from the national link. */
+  origin: 'operator' | 'cap' | 'national';
   /** For origin 'cap': the cap_alerts row that started it. */
   capAlertId?: string;
 }

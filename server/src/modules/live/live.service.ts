@@ -1,8 +1,9 @@
 /**
  * The registry of live mounts and their sources (issue 7, item 1): the operator's microphone (WebM/Opus
  * over a WebSocket), a relayed station (http/https URL) and a stored file played in real time. Each
- * source is one ffmpeg re-encoding to the broadcast profile into its mount. Mounts live in memory: a
- * restart ends every broadcast, which receivers see as the end of the stream.
+ * source is one ffmpeg re-encoding to the broadcast profile into its mount. Relay and file mounts are
+ * also kept in the database (`store`) and started again, under the same id and URL, after a restart
+ * (issue 7: an emergency airing such a mount keeps a valid URL); a microphone mount ends with its server.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -12,6 +13,7 @@ import type { MountInfo, MountKind } from './live.schemas.js';
 import { type LiveEncoder, spawnEncoder } from './live-encoder.js';
 import { fileArgs, type LiveProfile, micArgs, relayArgs } from './live-ffmpeg-args.js';
 import { createMount, DEFAULT_LIMITS, type Mount, type MountLimits } from './live-mount.js';
+import { keepMount, type LiveMountStore, type SavedMount } from './live-mounts.store.js';
 
 export interface IcecastConfig {
   /** http://source:<password>@host:port */
@@ -37,6 +39,10 @@ export interface LiveDeps {
   micConnectTimeoutMs?: number;
   /** Ended mounts kept for the API (most recent first out). */
   retainEnded?: number;
+  /** Where relay and file mounts are kept across restarts; absent: in memory only. */
+  store?: LiveMountStore | undefined;
+  /** Tries to start a saved mount again after a restart before giving it up (default 3, 5 s apart). */
+  restoreAttempts?: number;
 }
 
 export type StartInput = { unitId: number; title: string; icecast?: boolean | null | undefined } & (
@@ -54,29 +60,36 @@ export interface MicSocket {
 
 /** Bytes of browser audio waiting for ffmpeg before the source is judged broken (≈ minutes of Opus). */
 const MAX_MIC_BACKLOG = 2 * 1024 * 1024;
+const RESTORE_RETRY_MS = 5_000;
 
 export function createLiveService(deps: LiveDeps) {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const mounts = new Map<string, { mount: Mount; encoder: LiveEncoder | null }>();
   const log = deps.log;
+  let closed = false;
 
   const prune = () => {
     const ended = [...mounts.values()].filter((e) => e.mount.state() === 'ended');
     for (const e of ended.slice(0, Math.max(0, ended.length - (deps.retainEnded ?? 100)))) mounts.delete(e.mount.id);
   };
 
-  function register(kind: MountKind, input: StartInput, actorLabel: string) {
+  function register(
+    kind: MountKind,
+    input: StartInput,
+    actorLabel: string,
+    saved?: Pick<SavedMount, 'id' | 'startedAt'>,
+  ) {
     const wantsIcecast = input.icecast ?? deps.icecast !== undefined;
     if (wantsIcecast && !deps.icecast)
       throw new AppError('bad_request', 'no Icecast server is configured (NGUON_ICECAST_URL)');
-    const id = randomBytes(6).toString('base64url');
+    const id = saved?.id ?? randomBytes(6).toString('base64url');
     const mount = createMount({
       id,
       unitId: input.unitId,
       title: input.title,
       kind,
       startedBy: actorLabel,
-      startedAt: deps.clock(),
+      startedAt: saved?.startedAt ?? deps.clock(),
       bitrateK: deps.profile.bitrateK,
       sampleRate: deps.profile.sampleRate,
       limits,
@@ -136,6 +149,67 @@ export function createLiveService(deps: LiveDeps) {
     });
   }
 
+  async function startMount(
+    input: StartInput,
+    actorLabel: string,
+    saved?: Pick<SavedMount, 'id' | 'startedAt'>,
+  ): Promise<MountInfo> {
+    const profile = deps.profile;
+    let args: string[] | null = null;
+    let what = '';
+    if (input.kind === 'relay') {
+      args = relayArgs(input.url, profile, { ioTimeoutMs: 10_000 });
+      what = `the stream ${input.url}`;
+    } else if (input.kind === 'file') {
+      const path = await deps.mediaPath(input.sha256);
+      if (!path) throw notFound(`media ${input.sha256}`);
+      args = fileArgs(path, profile, { plays: input.plays ?? 1 });
+      what = `the file ${input.sha256.slice(0, 12)}`;
+    }
+    const entry = register(input.kind, input, actorLabel, saved);
+    if (args) {
+      await runSource(entry, args, what);
+      if (deps.store) keepMount(deps.store, entry.mount, input, actorLabel, deps.clock);
+    } else {
+      const t = setTimeout(() => {
+        if (!entry.encoder) entry.mount.end('no_source');
+      }, deps.micConnectTimeoutMs ?? 30_000);
+      entry.mount.onEnd(() => clearTimeout(t));
+    }
+    return entry.mount.info();
+  }
+
+  /**
+   * One saved mount, in the background of a start: a station that is briefly away as the server comes back
+   * gets a few tries before the mount is given up (`restore_failed`).
+   */
+  async function restoreOne(store: LiveMountStore, m: SavedMount): Promise<void> {
+    const input: StartInput =
+      m.kind === 'relay'
+        ? { kind: 'relay', url: m.url, unitId: m.unitId, title: m.title, icecast: m.icecast }
+        : { kind: 'file', sha256: m.sha256, plays: m.plays, unitId: m.unitId, title: m.title, icecast: m.icecast };
+    const attempts = deps.restoreAttempts ?? 3;
+    for (let attempt = 1; !closed && !mounts.has(m.id); attempt++) {
+      try {
+        await startMount(input, m.startedBy, m);
+        // The server began shutting down while this source was starting: end it like the others.
+        const e = mounts.get(m.id);
+        if (closed && e) {
+          e.mount.end('server_shutdown');
+          await e.encoder?.stop();
+        } else log.info({ mount: m.id, kind: m.kind }, 'live mount restored after restart');
+        return;
+      } catch (err) {
+        if (attempt >= attempts || closed) {
+          if (!closed) store.ended(m.id, deps.clock(), 'restore_failed');
+          log.warn({ err, mount: m.id, kind: m.kind }, 'live mount could not be restored');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, RESTORE_RETRY_MS).unref());
+      }
+    }
+  }
+
   function entryOf(id: string) {
     const e = mounts.get(id);
     if (!e) throw notFound(`live mount ${id}`);
@@ -143,29 +217,12 @@ export function createLiveService(deps: LiveDeps) {
   }
 
   return {
-    async start(input: StartInput, actor: { label: string }): Promise<MountInfo> {
-      const profile = deps.profile;
-      let args: string[] | null = null;
-      let what = '';
-      if (input.kind === 'relay') {
-        args = relayArgs(input.url, profile, { ioTimeoutMs: 10_000 });
-        what = `the stream ${input.url}`;
-      } else if (input.kind === 'file') {
-        const path = await deps.mediaPath(input.sha256);
-        if (!path) throw notFound(`media ${input.sha256}`);
-        args = fileArgs(path, profile, { plays: input.plays ?? 1 });
-        what = `the file ${input.sha256.slice(0, 12)}`;
-      }
-      const entry = register(input.kind, input, actor.label);
-      if (args) {
-        await runSource(entry, args, what);
-      } else {
-        const t = setTimeout(() => {
-          if (!entry.encoder) entry.mount.end('no_source');
-        }, deps.micConnectTimeoutMs ?? 30_000);
-        entry.mount.onEnd(() => clearTimeout(t));
-      }
-      return entry.mount.info();
+    start: (input: StartInput, actor: { label: string }): Promise<MountInfo> => startMount(input, actor.label),
+
+    /** Starts again the relay and file mounts that were running when the server stopped (same id, same URL). */
+    async restore(): Promise<void> {
+      const store = deps.store;
+      if (store) await Promise.all(store.running().map((m) => restoreOne(store, m)));
     },
 
     /** The browser's microphone for a mic mount: each binary message is a MediaRecorder chunk. */
@@ -229,6 +286,7 @@ export function createLiveService(deps: LiveDeps) {
     },
     onEnd: (id: string, cb: (reason: string) => void) => entryOf(id).mount.onEnd(cb),
     async close() {
+      closed = true;
       const running = [...mounts.values()];
       for (const e of running) e.mount.end('server_shutdown');
       await Promise.all(running.map((e) => e.encoder?.stop()));

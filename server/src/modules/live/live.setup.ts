@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import type { Db } from '../../db/db.js';
 import { resolveBinaries } from '../media/ffmpeg.adapter.js';
 import type { MediaService } from '../media/media.service.js';
 import { createLiveService, type IcecastConfig } from './live.service.js';
+import { createLiveMountStore } from './live-mounts.store.js';
 
 /** The Icecast URL receivers pull from: the configured public one, else the source URL minus credentials. */
 export function icecastFromConfig(live: Config['live']): IcecastConfig | undefined {
@@ -16,6 +18,8 @@ export function icecastFromConfig(live: Config['live']): IcecastConfig | undefin
 /** The live module as server.ts composes it: the broadcast profile and ffmpeg of the media module. */
 export function createLiveFromConfig(d: {
   config: Config;
+  /** Keeps relay and file mounts across restarts. */
+  db: Db;
   media: Pick<MediaService, 'locate'>;
   publicUrl: () => string;
   clock: () => number;
@@ -30,5 +34,6 @@ export function createLiveFromConfig(d: {
     publicUrl: d.publicUrl,
     clock: d.clock,
     log: d.log.child({ module: 'live' }),
+    store: createLiveMountStore(d.db),
   });
 }

@@ -47,4 +47,29 @@ describe('alert rules', () => {
     ]);
     expect(alertTitle(out[3]!, 'Xã Y', thresholds)).toBe('2 lượt phát bản tin bị lỡ tại Xã Y');
   });
+
+  it('uses each unit’s own thresholds for its receivers and in the alert title', () => {
+    const devices = [
+      { id: 'a', unitId: 1 },
+      { id: 'b', unitId: 2 },
+    ];
+    const presence = new Map([
+      ['a', view('offline', NOW - 120_000)],
+      ['b', view('offline', NOW - 120_000)],
+    ]);
+    const strict = { ...thresholds, offlineMs: 60_000 };
+    const out = evaluateRules({
+      now: NOW,
+      devices,
+      presence,
+      missed: new Map(),
+      thresholds,
+      thresholdsFor: (unitId) => (unitId === 1 ? strict : thresholds),
+    });
+    expect(out.map((c) => [c.kind, c.unitId])).toEqual([
+      ['device_offline', 1],
+      ['unit_no_receiver', 1],
+    ]);
+    expect(alertTitle(out[0]!, 'Xã Z', thresholds)).toBe('1 loa của Xã Z mất kết nối quá 1 phút');
+  });
 });

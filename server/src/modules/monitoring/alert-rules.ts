@@ -18,6 +18,8 @@ export interface Condition {
   /** Receivers concerned, sorted. */
   devices: string[];
   details: Record<string, unknown>;
+  /** The thresholds in force for the unit (its own or inherited); absent: the global ones. */
+  thresholds?: MonitoringConfig['alerts'];
 }
 
 export interface RuleInput {
@@ -27,6 +29,8 @@ export interface RuleInput {
   /** Missed scheduled items per receiver within the look-back. */
   missed: ReadonlyMap<string, number>;
   thresholds: MonitoringConfig['alerts'];
+  /** Per-unit thresholds (issue 8: nearest ancestor's setting, else global); absent: `thresholds` everywhere. */
+  thresholdsFor?: (unitId: number) => MonitoringConfig['alerts'];
 }
 
 /**
@@ -36,7 +40,7 @@ export interface RuleInput {
  * is left alone until the restart grace decides.
  */
 export function evaluateRules(input: RuleInput): Condition[] {
-  const t = input.thresholds;
+  const forUnit = input.thresholdsFor ?? (() => input.thresholds);
   const groups = new Map<string, Condition>();
   const add = (
     kind: AlertKind,
@@ -48,7 +52,7 @@ export function evaluateRules(input: RuleInput): Condition[] {
     const key = `${kind}|${unitId}`;
     let c = groups.get(key);
     if (!c) {
-      c = { kind, unitId, severity, devices: [], details: {} };
+      c = { kind, unitId, severity, devices: [], details: {}, thresholds: forUnit(unitId) };
       groups.set(key, c);
     }
     c.devices.push(deviceId);
@@ -59,6 +63,7 @@ export function evaluateRules(input: RuleInput): Condition[] {
   for (const d of input.devices) {
     const p = input.presence.get(d.id);
     if (!p || p.state === 'unknown') continue;
+    const t = forUnit(d.unitId);
     const u = perUnit.get(d.unitId) ?? { total: 0, down: 0 };
     perUnit.set(d.unitId, u);
     u.total++;
@@ -108,5 +113,5 @@ const VI_KIND: Record<AlertKind, (n: number, unit: string, c: Condition, t: Moni
 
 /** The operator-facing (Vietnamese) title of a grouped alert. */
 export function alertTitle(c: Condition, unitName: string, t: MonitoringConfig['alerts']): string {
-  return VI_KIND[c.kind](c.devices.length, unitName, c, t);
+  return VI_KIND[c.kind](c.devices.length, unitName, c, c.thresholds ?? t);
 }

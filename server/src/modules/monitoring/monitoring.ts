@@ -5,6 +5,7 @@ import type { Db } from '../../db/db.js';
 import type { ServerMqtt } from '../../plugins/mqtt-client.js';
 import type { ScopeQueries } from '../units/scope.js';
 import { evaluateRules } from './alert-rules.js';
+import { createAlertThresholds } from './alert-thresholds.js';
 import { createAlertsService } from './alerts.service.js';
 import { createDeviceLimiter } from './device-limiter.js';
 import { createHealthHistory } from './health-history.js';
@@ -53,6 +54,7 @@ export function createMonitoring(deps: {
   });
   const history = createHealthHistory({ sqlite, config: config.health, clock });
   const alerts = createAlertsService({ db, scopes: deps.scopes, clock, thresholds: config.alerts });
+  const thresholds = createAlertThresholds({ db, global: config.alerts, clock });
   const webhooks = createWebhooks({ db, scopes: deps.scopes, clock, log });
   alerts.events.on('alert', (e) => webhooks.enqueue(e));
 
@@ -80,7 +82,14 @@ export function createMonitoring(deps: {
     );
     const devices = activeDevices.all() as Array<{ id: string; unitId: number }>;
     return alerts.reconcile(
-      evaluateRules({ now, devices, presence: presence.all(), missed, thresholds: config.alerts }),
+      evaluateRules({
+        now,
+        devices,
+        presence: presence.all(),
+        missed,
+        thresholds: config.alerts,
+        thresholdsFor: thresholds.resolver(),
+      }),
     );
   }
 
@@ -102,6 +111,7 @@ export function createMonitoring(deps: {
     presence,
     history,
     alerts,
+    thresholds,
     webhooks,
     limiter,
     evaluate,

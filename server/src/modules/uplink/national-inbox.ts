@@ -11,6 +11,7 @@ import { AppError } from '../../errors.js';
 import type { AuthUser } from '../accounts/accounts.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { DevicesService } from '../devices/devices.service.js';
+import type { EmergencyStarter } from '../emergency/emergency.types.js';
 import type { MediaService } from '../media/media.service.js';
 import type { SchedulesService } from '../schedules/schedules.service.js';
 import type { ScopeQueries } from '../units/scope.js';
@@ -47,6 +48,8 @@ export function createNationalInbox(deps: {
   devices: DevicesService;
   media: MediaService;
   schedules: () => SchedulesService;
+  /** Starts national emergency-level bulletins (MucDoUuTien 1) at once; resolved lazily (composed later). */
+  emergencies: () => EmergencyStarter;
   audit: AuditService;
   station: () => StationInfo;
   clock: () => number;
@@ -149,6 +152,48 @@ export function createNationalInbox(deps: {
     return s.id;
   }
 
+  /**
+   * Mission §3 (Thông tư 39/2020): emergency level is played immediately, interrupting everything; so a
+   * national MucDoUuTien 1 bulletin does not wait in the programme as a schedule, it starts an emergency
+   * on its targets now, whatever start time it names. The audio plays SoLanPhat times.
+   */
+  async function startEmergency(
+    m: NationalBulletin,
+    file: { sha256: string; durationMs: number },
+    targets: ScheduleTarget[],
+  ) {
+    const station = deps.station();
+    const unitIds: number[] = [];
+    const deviceIds: string[] = [];
+    for (const t of targets) {
+      if ('unit' in t) {
+        const u = deps.units.byCode(t.unit);
+        if (u) unitIds.push(u.id);
+      } else if ('device' in t) deviceIds.push(t.device);
+    }
+    const repeat = Math.min(20, m.LichPhat.SoLanPhat);
+    const now = clock();
+    const validMs = Math.min(24 * 3_600_000 - 60_000, Math.max(30 * 60_000, repeat * file.durationMs + 10 * 60_000));
+    return deps.emergencies().start(
+      {
+        title: m.TieuDe,
+        targets: { unitIds, deviceIds },
+        source: { kind: 'media', sha256: file.sha256 },
+        repeat,
+        expiresAt: now + validMs,
+        origin: 'national',
+      },
+      { userId: null, unitId: station.unitId, label: 'national-link' },
+    );
+  }
+
+  function storedFile(bulletinId: number) {
+    const v = db.select().from(bulletinVersions).where(eq(bulletinVersions.bulletinId, bulletinId)).get();
+    const item = v?.items[0];
+    if (!item) throw new AppError('internal', `national bulletin ${bulletinId} has no audio`);
+    return { sha256: item.sha256, durationMs: item.durationMs };
+  }
+
   async function receive(client: UplinkClient, m: NationalBulletin, signal: AbortSignal) {
     const known = db
       .select()
@@ -161,6 +206,16 @@ export function createNationalInbox(deps: {
     try {
       const targets = targetsOf(m, station);
       const bulletinId = known?.bulletinId ?? storeBulletin(m, unit.id, await fetchAudio(client, m, unit.id, signal));
+      if (m.MucDoUuTien === 1) {
+        const started = await startEmergency(m, storedFile(bulletinId), targets);
+        db.update(uplinkNationalBulletins)
+          .set({ state: 'emergency' })
+          .where(eq(uplinkNationalBulletins.nationalId, m.BanTinID))
+          .run();
+        audit(m.BanTinID, 'ok', { bulletinId, emergencyId: started.id, targeted: started.targeted, priority: 1 });
+        log.warn({ nationalId: m.BanTinID, bulletinId, emergencyId: started.id }, 'national emergency started');
+        return;
+      }
       const scheduleId = await schedule(m, bulletinId, unit.id, targets);
       db.update(uplinkNationalBulletins)
         .set({ state: 'scheduled', scheduleId })
@@ -227,6 +282,8 @@ export function createNationalInbox(deps: {
       return {
         cursor: Number(deps.outbox.getState('bulletinSeq') ?? 0),
         scheduled: rows.filter((r) => r.state === 'scheduled').length,
+        /** Emergency-level bulletins started as emergencies. */
+        emergencies: rows.filter((r) => r.state === 'emergency').length,
         failed: rows.filter((r) => r.state === 'failed').map((r) => ({ id: r.id, error: r.error })),
       };
     },

@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/db.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { DevicesService } from '../devices/devices.service.js';
+import type { EmergencyStarter } from '../emergency/emergency.types.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { MediaService } from '../media/media.service.js';
 import type { SchedulesService } from '../schedules/schedules.service.js';
@@ -26,6 +27,7 @@ export function createUplink(deps: {
   devices: DevicesService;
   media: MediaService;
   schedules: () => SchedulesService;
+  emergencies: () => EmergencyStarter;
   audit: AuditService;
   clock: () => number;
   log: Logger;
