@@ -1,17 +1,18 @@
 import { useState } from 'preact/hooks';
-import { downloadCsv, type PlayReport, toCsv, unitPlayReport, unitUptimeReport } from '../api/reports.js';
+import { downloadCsv, type PlayReport, toCsv, unitPlayReport } from '../api/reports.js';
 import type { Unit } from '../api/units.js';
 import { BarChart } from '../components/bar-chart.js';
-import { ErrorNote, Loading, Page, Unavailable } from '../components/ui.js';
+import { ErrorNote, Loading, Page } from '../components/ui.js';
 import { t } from '../i18n.js';
 import { useSession } from '../session.js';
 import { useAsync } from '../use-async.js';
 import { vnDate } from '../week.js';
+import { UptimeReport } from './uptime-report.js';
 
 const DAY = 86_400_000;
 const STATUSES = ['played', 'missed', 'skipped', 'failed', 'interrupted'] as const;
 
-/** Scheduled vs played per unit below the user's, from proof of play; uptime once monitoring is merged. */
+/** Scheduled vs played per unit below the user's, from proof of play; uptime from monitoring's unit report. */
 export function ReportsPage() {
   const s = useSession();
   const [from, setFrom] = useState(() => vnDate(Date.now() - 6 * DAY));
@@ -27,10 +28,6 @@ export function ReportsPage() {
     const [a, b] = range();
     return Promise.all(rowsUnits.map(async (u) => ({ unit: u, report: await unitPlayReport(u.code, a, b) })));
   }, [from, to, own?.id]);
-  const uptime = useAsync(
-    () => (own ? unitUptimeReport(own.code, ...range()) : Promise.resolve(null)),
-    [from, to, own?.id],
-  );
 
   const rows = report.data ?? [];
   const count = (r: PlayReport, k: string) => r.totals[k] ?? 0;
@@ -115,21 +112,7 @@ export function ReportsPage() {
       </article>
       <article>
         <h2>{t('rep.uptime')}</h2>
-        {uptime.missing ? (
-          <Unavailable what="rep.uptimeMissing" api="GET /api/v1/reports/units/:id" />
-        ) : uptime.error ? (
-          <ErrorNote error={uptime.error} />
-        ) : uptime.data ? (
-          <BarChart
-            title={t('rep.uptime')}
-            bars={uptime.data.days.map((d) => ({
-              label: d.date,
-              parts: [{ value: d.uptimePct, className: 'bar-good', name: '%' }],
-            }))}
-          />
-        ) : (
-          <Loading />
-        )}
+        {own && <UptimeReport unit={own} from={range()[0]} to={range()[1]} />}
       </article>
     </Page>
   );
