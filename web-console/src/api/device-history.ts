@@ -48,9 +48,10 @@ export type HealthHistory = z.infer<typeof HealthHistorySchema>;
 export type HealthMetric = 'temp' | 'disk' | 'signal';
 const RAW_KEY = { temp: 'cpuTempC', disk: 'diskUsedPct', signal: 'signalDbm' } as const;
 
-export const deviceHealth = (id: string, from: Date, to: Date) =>
+/** `auto`: raw readings up to 6 h, 5-minute buckets up to 7 days, hourly beyond (health-history.ts). */
+export const deviceHealth = (id: string, from: Date, to: Date, step: 'auto' | 'raw' = 'auto') =>
   get(
-    `/api/v1/devices/${encodeURIComponent(id)}/health${query({ from: from.toISOString(), to: to.toISOString() })}`,
+    `/api/v1/devices/${encodeURIComponent(id)}/health${query({ from: from.toISOString(), to: to.toISOString(), step })}`,
     HealthHistorySchema,
   );
 

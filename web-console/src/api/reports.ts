@@ -59,7 +59,7 @@ export type UnitReport = z.infer<typeof UnitReportSchema>;
 const reportQuery = (from: Date, to: Date) => query({ from: from.toISOString(), to: to.toISOString() });
 export const unitReport = (code: string, from: Date, to: Date) =>
   get(`/api/v1/reports/units/${encodeURIComponent(code)}${reportQuery(from, to)}`, UnitReportSchema);
-/** The server's own CSV of the same report (one row per unit and per receiver). */
+/** The server's own CSV of the same report (one row per unit of the subtree, then one per day). */
 export const unitReportCsvUrl = (code: string, from: Date, to: Date) =>
   `/api/v1/reports/units/${encodeURIComponent(code)}/report.csv${reportQuery(from, to)}`;
 /** A 0–1 ratio as a whole percentage, or null. */

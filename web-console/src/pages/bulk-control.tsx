@@ -125,9 +125,10 @@ export function BulkControl() {
       <h2>{t('bulk.title')}</h2>
       <form onSubmit={send}>
         <div class="row wrap">
-          <label>
-            {t('bulk.target')}
+          <div>
+            <label for="bulk-kind">{t('bulk.target')}</label>
             <select
+              id="bulk-kind"
               value={kind}
               onChange={(e) => {
                 const k = e.currentTarget.value as 'unit' | 'group';
@@ -138,10 +139,10 @@ export function BulkControl() {
               <option value="unit">{t('bulk.unit')}</option>
               <option value="group">{t('bulk.group')}</option>
             </select>
-          </label>
-          <label>
-            {t('bulk.which')}
-            <select required value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+          </div>
+          <div>
+            <label for="bulk-target">{t('bulk.which')}</label>
+            <select id="bulk-target" required value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
               <option value="">{t('ui.choose')}</option>
               {options.map(([v, name]) => (
                 <option key={v} value={v}>
@@ -149,21 +150,22 @@ export function BulkControl() {
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            {t('bulk.command')}
-            <select value={choice} onChange={(e) => setChoice(e.currentTarget.value as Choice)}>
+          </div>
+          <div>
+            <label for="bulk-command">{t('bulk.command')}</label>
+            <select id="bulk-command" value={choice} onChange={(e) => setChoice(e.currentTarget.value as Choice)}>
               {CHOICES.map(([c, key]) => (
                 <option key={c} value={c}>
                   {t(key)}
                 </option>
               ))}
             </select>
-          </label>
+          </div>
           {choice === 'setVolume' && (
-            <label>
-              {t('recv.volume')}
+            <div>
+              <label for="bulk-volume">{t('recv.volume')}</label>
               <input
+                id="bulk-volume"
                 type="number"
                 min={0}
                 max={100}
@@ -171,7 +173,7 @@ export function BulkControl() {
                 value={volume}
                 onInput={(e) => setVolume(Number(e.currentTarget.value))}
               />
-            </label>
+            </div>
           )}
         </div>
         <button type="submit" disabled={!target}>

@@ -80,7 +80,7 @@ export function HealthHistoryChart({ id }: { id: string }) {
   const [period, setPeriod] = useState<Period>('6h');
   const history = useAsync(() => {
     const to = Date.now();
-    return deviceHealth(id, new Date(to - PERIODS[period]), new Date(to + 60_000));
+    return deviceHealth(id, new Date(to - PERIODS[period]), new Date(to), period === '6h' ? 'raw' : 'auto');
   }, [id, period]);
   useInterval(() => history.reload(), 30_000);
   if (history.missing) return <Unavailable what="recv.noSamples" api="GET /api/v1/devices/:id/health" />;
