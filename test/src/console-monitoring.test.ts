@@ -55,6 +55,8 @@ describe('monitoring in the web console in chromium', () => {
       timeout: 30_000,
     });
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    // The alert refreshes the counts above it as well.
+    await page.getByTestId('tile-offline').locator('.tile-value').getByText('1', { exact: true }).waitFor();
     await item.getByText('Đang mở').waitFor();
     const [open] = await alerts();
     expect(open).toMatchObject({ kind: 'device_offline', state: 'open', devices: [offline.deviceId] });

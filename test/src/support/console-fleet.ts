@@ -53,6 +53,10 @@ export async function startConsoleFleet(opts: {
   const close = async () => {
     await browser?.close();
     await fleet?.stop();
+    // The simulated receivers share this process's fetch pool: after a live stream (the mic test) some of
+    // its sockets to the server stay open without a request, and the server's close would wait for
+    // them until its header timeout (60 s). Nothing else is on them once the fleet stopped.
+    server.running.app.server.closeAllConnections();
     await server.close();
     if (fleetDir) await rm(fleetDir, { recursive: true, force: true });
   };

@@ -22,7 +22,7 @@ const STATE_BADGE: Record<Alert['state'], string> = { open: 'failed', acknowledg
  * the server-sent stream (`snapshot` on every (re)connect, one `alert` event per change), so an alert
  * shows up without a reload. Roles with `alerts.ack` acknowledge them here.
  */
-export function AlertsPanel() {
+export function AlertsPanel({ onEvent }: { onEvent?: () => void } = {}) {
   const s = useSession();
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -43,7 +43,9 @@ export function AlertsPanel() {
         });
         es.addEventListener('alert', (e) => {
           const parsed = AlertEventSchema.safeParse(JSON.parse((e as MessageEvent<string>).data));
-          if (parsed.success) setAlerts((cur) => applyAlertEvent(cur ?? [], parsed.data));
+          if (!parsed.success) return;
+          setAlerts((cur) => applyAlertEvent(cur ?? [], parsed.data));
+          onEvent?.();
         });
         es.onerror = () => setLive(false);
       },
@@ -86,11 +88,11 @@ export function AlertsPanel() {
           {alerts.map((a) => (
             <li key={a.id} data-alert={a.id} data-state={a.state}>
               <Badge state={STATE_BADGE[a.state]} label={t(`alert.state.${a.state}`)} />
-              <span>
+              <div class="alert-text">
                 <strong>{label(`alert.kind.${a.kind}`, a.kind)}</strong>
                 {a.severity === 'critical' && ` (${t('alert.severity.critical')})`}: {a.title}{' '}
                 <small class="muted">{t('alert.since', { time: vnTime(a.openedAt) })}</small>
-              </span>
+              </div>
               {mayAck && a.state === 'open' && (
                 <button
                   type="button"

@@ -18,7 +18,7 @@ export function LineChart({
 }) {
   const width = 600;
   const height = 160;
-  const left = 48;
+  const left = 72;
   const bottom = 20;
   if (points.length === 0) return null;
   const xs = points.map((p) => p[0]);

@@ -67,7 +67,8 @@ export function DashboardPage() {
         </article>
         <article>
           <h2>{t('dash.alerts')}</h2>
-          <AlertsPanel />
+          {/* An alert (a receiver offline, back) changes the counts above too: refresh them at once. */}
+          <AlertsPanel onEvent={devices.reload} />
         </article>
       </div>
       <article>
