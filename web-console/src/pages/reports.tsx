@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { downloadCsv, type PlayReport, toCsv, unitPlayReport } from '../api/reports.js';
 import type { Unit } from '../api/units.js';
 import { BarChart } from '../components/bar-chart.js';
+import { DataTable } from '../components/data-table.js';
 import { ErrorNote, Loading, Page } from '../components/ui.js';
 import { t } from '../i18n.js';
 import { useSession } from '../session.js';
@@ -81,32 +82,20 @@ export function ReportsPage() {
                 ],
               }))}
             />
-            <div class="table-wrap">
-              <table class="striped" data-testid="report-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('rep.unit')}</th>
-                    <th scope="col">{t('rep.scheduled')}</th>
-                    {STATUSES.map((k) => (
-                      <th scope="col" key={k}>
-                        {t(`pstatus.${k}`)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map(({ unit, report: r }) => (
-                    <tr key={unit.id}>
-                      <td>{unit.name}</td>
-                      <td>{count(r, 'scheduled')}</td>
-                      {STATUSES.map((k) => (
-                        <td key={k}>{count(r, k)}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={rows}
+              testId="report-table"
+              label={t('rep.played')}
+              rowKey={({ unit }) => unit.id}
+              columns={[
+                { head: t('rep.unit'), cell: ({ unit }) => unit.name },
+                { head: t('rep.scheduled'), cell: ({ report: r }) => count(r, 'scheduled') },
+                ...STATUSES.map((k) => ({
+                  head: t(`pstatus.${k}`),
+                  cell: ({ report: r }: (typeof rows)[number]) => count(r, k),
+                })),
+              ]}
+            />
           </>
         )}
       </article>
