@@ -1,63 +1,46 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createFleet, type Fleet } from '@nguon/device-agent/fleet';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { launchBrowser, type TestBrowser } from './support/browser.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { type ConsoleFleet, startConsoleFleet } from './support/console-fleet.js';
 
-const PASSWORD = 'mat-khau-thu-nghiem';
-const LOG_LEVEL = process.env.NGUON_TEST_LOG ?? 'silent';
+type DeviceView = { status: { health: { volume: number; muted: boolean } | null } | null };
 
 /**
  * Issue 5 in the console: an operator changes a simulated receiver's volume from its page (the real agent
  * in the fleet simulator answers over MQTT) and the command history shows the receiver's reply "ok"; the
- * receiver's next heartbeat carries the new volume.
+ * receiver's next heartbeat carries the new volume. The same for a whole commune and for a receiver
+ * group from the receivers page: the bulk history counts every receiver's answer.
  */
 describe('remote control from the receivers page in chromium', () => {
-  let server: TestServer;
-  let browser: TestBrowser;
-  let fleet: Fleet;
-  let fleetDir: string;
-  let deviceId = '';
+  let c: ConsoleFleet;
+  let groupId = 0;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const user = {
-      username: 'canbo.xa',
-      displayName: 'Cán bộ đài phường',
-      role: 'commune_operator',
-      unitCode: '19753',
-    };
-    const created = await server.api('POST', '/api/v1/users', { ...user, password: PASSWORD });
-    if (created.status !== 201) throw new Error(`user: ${created.status} ${JSON.stringify(created.body)}`);
-    const unit = server.running.services.units.byCode('19753')!;
-    const { device, secret } = server.running.services.devices.register({ unitId: unit.id, name: 'Cụm loa chợ' });
-    deviceId = device.id;
-    fleetDir = await mkdtemp(path.join(tmpdir(), 'nguon-console-control-'));
-    fleet = createFleet({
-      devices: [{ deviceId, secret }],
-      brokerUrl: server.running.brokerUrl,
-      dataDir: fleetDir,
-      heartbeatIntervalS: 2,
-      logLevel: LOG_LEVEL,
+    c = await startConsoleFleet({
+      users: [{ username: 'canbo.xa', displayName: 'Cán bộ đài phường', role: 'commune_operator', unitCode: '19753' }],
+      receivers: [
+        { unitCode: '19753', name: 'Cụm loa chợ' },
+        { unitCode: '19753', name: 'Cụm loa trường học' },
+      ],
     });
-    await fleet.start();
-    await fleet.untilConnected();
-    browser = await launchBrowser();
+    const g = await c.server.api<{ group: { id: number } }>('POST', '/api/v1/groups', {
+      unitCode: '19753',
+      name: 'Khu chợ và trường',
+      deviceIds: c.deviceIds,
+    });
+    if (g.status !== 201) throw new Error(`group: ${g.status} ${JSON.stringify(g.body)}`);
+    groupId = g.body.group.id;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-    await server?.close();
-    if (fleetDir) await rm(fleetDir, { recursive: true, force: true });
+    await c?.close();
   });
 
+  const health = async (id: string) =>
+    (await c.server.api<DeviceView>('GET', `/api/v1/devices/${id}`)).body.status?.health ?? null;
+
   it('an operator sets a receiver volume and sees the reply "ok" in the command history', async () => {
-    const page = browser.page;
-    await browser.login(server.baseUrl, 'canbo.xa', PASSWORD);
-    await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Cụm loa' }).click();
+    const page = c.browser.page;
+    await c.login('canbo.xa');
+    await c.nav('Cụm loa').click();
     await page.getByRole('link', { name: 'Cụm loa chợ' }).click();
     await page.getByRole('heading', { name: 'Điều khiển', exact: true }).waitFor();
     await page.getByText('Chưa có lệnh nào.').waitFor();
@@ -67,20 +50,57 @@ describe('remote control from the receivers page in chromium', () => {
     const row = page.getByTestId('command-history').getByRole('row', { name: /Âm lượng 37/ });
     await row.getByText('ok', { exact: true }).waitFor({ timeout: 60_000 });
 
-    const history = await server.api<{
+    const history = await c.server.api<{
       commands: Array<{ type: string; status: string; payload: { volume?: number } }>;
-    }>('GET', `/api/v1/devices/${deviceId}/commands`);
+    }>('GET', `/api/v1/devices/${c.deviceIds[0]}/commands`);
     expect(history.body.commands[0]).toMatchObject({ type: 'setVolume', status: 'ok', payload: { volume: 37 } });
-    await vi.waitFor(
-      async () => {
-        const res = await server.api<{ status: { health: { volume: number } | null } | null }>(
-          'GET',
-          `/api/v1/devices/${deviceId}`,
-        );
-        expect(res.body.status?.health?.volume).toBe(37);
-      },
-      { timeout: 30_000, interval: 500 },
+    await vi.waitFor(async () => expect((await health(c.deviceIds[0]!))?.volume).toBe(37), {
+      timeout: 30_000,
+      interval: 500,
+    });
+    await c.browser.screenshots('receiver-command-history');
+  }, 120_000);
+
+  it('sends a volume to the whole commune and a mute to a group; the bulk history counts the answers', async () => {
+    const page = c.browser.page;
+    await c.nav('Cụm loa').click();
+    const bulk = page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'Điều khiển hàng loạt' }) });
+    await bulk.getByText('Chưa gửi lệnh hàng loạt nào trong phiên này.').waitFor();
+
+    // The commune: the operator's own unit is chosen already.
+    await bulk.getByLabel('Lệnh', { exact: true }).selectOption({ label: 'Đặt âm lượng' });
+    await bulk.getByLabel('Âm lượng', { exact: true }).fill('44');
+    page.once('dialog', (d) => void d.accept());
+    await bulk.getByRole('button', { name: 'Gửi lệnh' }).click();
+    await bulk.getByRole('status').getByText('Đã gửi "Đặt âm lượng 44" tới 2 cụm loa.').waitFor();
+    const history = page.getByTestId('bulk-history');
+    await history
+      .getByRole('row', { name: /Đặt âm lượng 44/ })
+      .getByText('2/2 ok, 0 lỗi, 0 chưa trả lời')
+      .waitFor({ timeout: 60_000 });
+
+    await bulk.getByLabel('Gửi tới', { exact: true }).selectOption({ label: 'Nhóm loa' });
+    await bulk.getByLabel('Đơn vị hoặc nhóm', { exact: true }).selectOption(String(groupId));
+    await bulk.getByLabel('Lệnh', { exact: true }).selectOption({ label: 'Tắt tiếng' });
+    page.once('dialog', (d) => void d.accept());
+    await bulk.getByRole('button', { name: 'Gửi lệnh' }).click();
+    await history
+      .getByRole('row', { name: /Tắt tiếng/ })
+      .getByText('2/2 ok, 0 lỗi, 0 chưa trả lời')
+      .waitFor({ timeout: 60_000 });
+    expect(await history.getByRole('row').count()).toBe(3);
+
+    // The receivers really changed: their heartbeats carry the volume and the mute.
+    for (const id of c.deviceIds)
+      await vi.waitFor(async () => expect(await health(id)).toMatchObject({ volume: 44, muted: true }), {
+        timeout: 30_000,
+        interval: 500,
+      });
+    const audit = await c.server.api<{ entries: Array<{ action: string; targetType: string | null }> }>(
+      'GET',
+      '/api/v1/audit?limit=20',
     );
-    await browser.screenshots('receiver-command-history');
+    expect(audit.body.entries.map((e) => e.targetType)).toEqual(expect.arrayContaining(['unit', 'group']));
+    await c.browser.screenshots('receivers-bulk-commands');
   }, 120_000);
 });

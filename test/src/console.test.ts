@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createFleet, type Fleet } from '@nguon/device-agent/fleet';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type TestBrowser } from './support/browser.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from './support/server.js';
+import type { TestBrowser } from './support/browser.js';
+import { type ConsoleFleet, startConsoleFleet } from './support/console-fleet.js';
+import { ADMIN_PASSWORD, type TestServer } from './support/server.js';
 
-const PASSWORD = 'mat-khau-thu-nghiem';
 const USERS = {
   operator: { username: 'canbo.xa', displayName: 'Cán bộ đài phường', role: 'commune_operator', unitCode: '19753' },
   approver: { username: 'lanh.dao', displayName: 'Lãnh đạo duyệt tin', role: 'approver', unitCode: '46' },
@@ -18,7 +14,6 @@ const TEXT = 'Thông báo của phường: sáng Chủ Nhật tổ chức tổng
 /** Ahead of now when the operator schedules it: time to fill the form, push the playlist and prefetch. */
 const LEAD_MS = 45_000;
 const WAIT = 150_000;
-const LOG_LEVEL = process.env.NGUON_TEST_LOG ?? 'silent';
 
 /** `YYYY-MM-DDTHH:mm:ss` in Vietnam time, as an operator types it into the console. */
 const vnLocal = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 19);
@@ -30,56 +25,35 @@ const vnLocal = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice
  * it and the console shows it; a viewer sees no controls; errors are plain Vietnamese.
  */
 describe('the web console in chromium', () => {
+  let c: ConsoleFleet;
   let server: TestServer;
   let browser: TestBrowser;
   let page: Page;
-  let fleet: Fleet;
-  let fleetDir: string;
   let deviceIds: string[] = [];
   let bulletinId = 0;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
-    for (const u of Object.values(USERS)) {
-      const r = await server.api('POST', '/api/v1/users', { ...u, password: PASSWORD });
-      if (r.status !== 201) throw new Error(`user ${u.username}: ${r.status} ${JSON.stringify(r.body)}`);
-    }
-    const unit = server.running.services.units.byCode('19753')!;
-    const devices = [0, 1, 2, 3].map((i) => {
-      const at = i < 3 ? { lat: 16.46 + i * 0.01, lon: 107.59 + i * 0.012 } : {};
-      const { device, secret } = server.running.services.devices.register({
-        unitId: unit.id,
+    c = await startConsoleFleet({
+      users: Object.values(USERS),
+      // Three receivers have a position (drawn on the map), the fourth has none.
+      receivers: [0, 1, 2, 3].map((i) => ({
+        unitCode: '19753',
         name: `Cụm loa ${i + 1}`,
-        ...at,
-      });
-      return { deviceId: device.id, secret };
+        ...(i < 3 ? { lat: 16.46 + i * 0.01, lon: 107.59 + i * 0.012 } : {}),
+      })),
     });
-    deviceIds = devices.map((d) => d.deviceId);
-    fleetDir = await mkdtemp(path.join(tmpdir(), 'nguon-console-fleet-'));
-    fleet = createFleet({
-      devices,
-      brokerUrl: server.running.brokerUrl,
-      dataDir: fleetDir,
-      heartbeatIntervalS: 2,
-      logLevel: LOG_LEVEL,
-    });
-    await fleet.start();
-    await fleet.untilConnected();
-    browser = await launchBrowser();
+    ({ server, browser, deviceIds } = c);
     page = browser.page;
     page.on('pageerror', (err) => pageErrors.push(String(err)));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-    await server?.close();
-    if (fleetDir) await rm(fleetDir, { recursive: true, force: true });
+    await c?.close();
   });
 
-  const login = (who: keyof typeof USERS) => browser.login(server.baseUrl, USERS[who].username, PASSWORD);
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name });
+  const login = (who: keyof typeof USERS) => c.login(USERS[who].username);
+  const nav = (name: string) => c.nav(name);
 
   it('explains a failed login in plain Vietnamese, and switches to English', async () => {
     await page.goto(`${server.baseUrl}/`);
@@ -253,7 +227,9 @@ describe('the web console in chromium', () => {
     for (const [name, url] of pages) {
       await page.goto(`${server.baseUrl}${url}`);
       await page.locator('#page-title').waitFor();
-      await page.waitForLoadState('networkidle');
+      // The dashboard keeps the alert stream open, so the network is never idle there: wait for the stream.
+      if (name === 'dashboard') await page.getByTestId('alerts').getByText('Cập nhật trực tiếp').waitFor();
+      else await page.waitForLoadState('networkidle');
       await browser.screenshots(name);
     }
     expect(pageErrors).toEqual([]);

@@ -33,6 +33,8 @@ const BY_MESSAGE: Array<[RegExp, Key]> = [
   [/only an admin/, 'err.adminOnly'],
   [/may not grant the role/, 'err.grant'],
   [/may not change your own/, 'err.ownAccount'],
+  [/alert \d+ is (already )?\w+(, not open)?$/, 'err.alertNotOpen'],
+  [/this mount already has a source/, 'err.mountSource'],
 ];
 
 /** The shared schemas' own messages (checked in the browser before sending, and by the server). */
@@ -66,7 +68,13 @@ const BY_CODE: Record<string, Key> = {
   bad_response: 'err.badResponse',
 };
 
+/** A problem the console itself found, already worded for the operator (in the current language). */
+export class PlainError extends Error {
+  override name = 'PlainError';
+}
+
 export function describeError(err: unknown): string {
+  if (err instanceof PlainError) return err.message;
   if (err instanceof ZodError)
     return t('err.validation', { detail: [...new Set(err.issues.map((i) => fieldIssue(i.message)))].join(' ') });
   if (!(err instanceof ApiError)) return t('err.generic');
@@ -82,6 +90,7 @@ export function describeError(err: unknown): string {
 
 /** The API's own words, for a technician (shown folded under the Vietnamese sentence). */
 export function technical(err: unknown): string | null {
+  if (err instanceof PlainError) return null;
   if (err instanceof ApiError)
     return `${err.status} ${err.code}: ${err.message}${err.requestId ? ` (${err.requestId})` : ''}`;
   if (err instanceof Error) return err.message;

@@ -31,18 +31,21 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** Chromium's own fake microphone (a beep) and an automatic "allow": getUserMedia works headless. */
+export const FAKE_MIC_ARGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
+
 /**
  * A fresh chromium profile for one test file. Fails (never skips) when chromium is missing: .ci/run
- * installs it (`apt-get install -y chromium`).
+ * installs it (`apt-get install -y chromium`). `args` adds flags (e.g. FAKE_MIC_ARGS).
  */
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(opts: { args?: readonly string[] } = {}): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'nguon-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...(opts.args ?? [])],
     viewport: DESKTOP,
     locale: 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { match } from '../router.js';
+import { applyAlertEvent } from './alerts.js';
 import { transitionsFor } from './bulletins.js';
 import { OperatorCommandSchema } from './commands.js';
+import { metricSeries } from './device-history.js';
 import { EmergencyStartSchema, type Reach, reachPct } from './emergencies.js';
 import { ApiError, isRouteMissing } from './http.js';
 import { toCsv } from './reports.js';
@@ -86,5 +88,59 @@ describe('the console client', () => {
     expect(reachPct(reach)).toBe(50);
     expect(reachPct(reach, false)).toBe(100);
     expect(reachPct({ ...reach, targeted: 0 })).toBe(0);
+  });
+
+  it('keeps the alert list current from stream events: resolved ones leave, others replace, newest first', () => {
+    const base = {
+      kind: 'device_offline',
+      unitId: 5,
+      unitCode: '19753',
+      unitName: 'Phường',
+      severity: 'warning' as const,
+      state: 'open' as const,
+      title: '1 loa mất kết nối',
+      devices: ['d1'],
+      details: {},
+      openedAt: 1,
+      updatedAt: 1,
+      ackedAt: null,
+      ackedBy: null,
+      resolvedAt: null,
+      resolvedBy: null,
+    };
+    const a = { ...base, id: 1 };
+    const b = { ...base, id: 2 };
+    let list = applyAlertEvent([], { event: 'opened', at: 1, alert: a });
+    list = applyAlertEvent(list, { event: 'opened', at: 2, alert: b });
+    expect(list.map((x) => x.id)).toEqual([2, 1]);
+    list = applyAlertEvent(list, { event: 'acknowledged', at: 3, alert: { ...a, state: 'acknowledged' } });
+    expect(list.map((x) => [x.id, x.state])).toEqual([
+      [2, 'open'],
+      [1, 'acknowledged'],
+    ]);
+    expect(applyAlertEvent(list, { event: 'resolved', at: 4, alert: { ...b, state: 'resolved' } })).toHaveLength(1);
+  });
+
+  it('reads one health metric from raw samples and from rolled-up buckets alike', () => {
+    const raw = {
+      deviceId: 'd',
+      from: 0,
+      to: 9,
+      step: 'raw' as const,
+      points: [
+        { at: 1, cpuTempC: 40 },
+        { at: 2, cpuTempC: null },
+      ],
+    };
+    expect(metricSeries(raw, 'temp')).toEqual([[1, 40]]);
+    const rolled = {
+      ...raw,
+      step: '5m' as const,
+      points: [
+        { at: 3, temp: { min: 1, avg: 41.5, max: 50 } },
+        { at: 4, temp: null },
+      ],
+    };
+    expect(metricSeries(rolled, 'temp')).toEqual([[3, 41.5]]);
   });
 });

@@ -74,3 +74,31 @@ export const commandHistory = (deviceId: string, limit = 20) =>
     `/api/v1/devices/${encodeURIComponent(deviceId)}/commands${query({ limit })}`,
     z.object({ commands: z.array(CommandWithReplySchema), nextBefore: z.number().nullable() }),
   );
+
+/** The same commands to every receiver of a group (zone) or of a unit's whole subtree. */
+export const sendGroupCommand = (groupId: number, body: OperatorCommand) =>
+  post(`/api/v1/groups/${groupId}/commands`, OperatorCommandSchema.parse(body), SentCommandSchema);
+export const sendUnitCommand = (unitCode: string, body: OperatorCommand) =>
+  post(`/api/v1/units/${encodeURIComponent(unitCode)}/commands`, OperatorCommandSchema.parse(body), SentCommandSchema);
+
+/** One command with every receiver's reply so far (`GET /api/v1/commands/:id`). */
+export const CommandRepliesSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  targetKind: z.string(),
+  target: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  replies: z.array(
+    z.object({
+      deviceId: z.string(),
+      ok: z.boolean(),
+      errorCode: z.string().nullable(),
+      errorMessage: z.string().nullable(),
+      receivedAt: z.number(),
+    }),
+  ),
+});
+export type CommandReplies = z.infer<typeof CommandRepliesSchema>;
+export const getCommand = (id: string) =>
+  get(`/api/v1/commands/${encodeURIComponent(id)}`, z.object({ command: CommandRepliesSchema })).then((r) => r.command);

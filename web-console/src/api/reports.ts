@@ -15,21 +15,55 @@ export const unitPlayReport = (code: string, from: Date, to: Date) =>
   );
 
 /**
- * Uptime and availability of a unit (monitoring, issue 8): `GET /api/v1/reports/units/:id`. Not part of
- * this build yet; the shape below is what the console expects, to be checked when monitoring is merged.
+ * The unit report of monitoring (server/src/modules/reports/reports.service.ts):
+ * `GET /api/v1/reports/units/:code` with uptime (a 0–1 ratio, null without receivers) for the unit, every
+ * unit below it and every receiver, and one entry per Vietnam day; the same as CSV at `…/report.csv`.
  */
-export const UptimeReportSchema = z
-  .object({
-    unit: z.object({ code: z.string(), name: z.string() }).loose(),
-    days: z.array(z.object({ date: z.string(), uptimePct: z.number() }).loose()),
-  })
-  .loose();
-export type UptimeReport = z.infer<typeof UptimeReportSchema>;
-export const unitUptimeReport = (code: string, from: Date, to: Date) =>
-  get(
-    `/api/v1/reports/units/${encodeURIComponent(code)}${query({ from: from.toISOString(), to: to.toISOString() })}`,
-    UptimeReportSchema,
-  );
+const Figures = z.object({
+  receivers: z.number(),
+  onlineMs: z.number(),
+  windowMs: z.number(),
+  uptime: z.number().nullable(),
+  scheduled: z.number(),
+  played: z.number(),
+  missed: z.number(),
+  plays: z.number(),
+  airtimeMs: z.number(),
+});
+const UnitFigures = Figures.extend({
+  code: z.string(),
+  name: z.string(),
+  level: z.string(),
+  parentCode: z.string().nullable(),
+});
+export const UnitReportSchema = z.object({
+  unit: z.object({ code: z.string(), name: z.string(), level: z.string() }),
+  from: z.number(),
+  to: z.number(),
+  totals: UnitFigures,
+  units: z.array(UnitFigures),
+  receivers: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      unitCode: z.string(),
+      onlineMs: z.number(),
+      windowMs: z.number(),
+      uptime: z.number().nullable(),
+    }),
+  ),
+  series: z.array(Figures.omit({ receivers: true, onlineMs: true, windowMs: true }).extend({ day: z.string() })),
+});
+export type UnitReport = z.infer<typeof UnitReportSchema>;
+
+const reportQuery = (from: Date, to: Date) => query({ from: from.toISOString(), to: to.toISOString() });
+export const unitReport = (code: string, from: Date, to: Date) =>
+  get(`/api/v1/reports/units/${encodeURIComponent(code)}${reportQuery(from, to)}`, UnitReportSchema);
+/** The server's own CSV of the same report (one row per unit of the subtree, then one per day). */
+export const unitReportCsvUrl = (code: string, from: Date, to: Date) =>
+  `/api/v1/reports/units/${encodeURIComponent(code)}/report.csv${reportQuery(from, to)}`;
+/** A 0–1 ratio as a whole percentage, or null. */
+export const pct = (ratio: number | null) => (ratio === null ? null : Math.round(ratio * 1000) / 10);
 
 /** One CSV line per row; fields quoted when they need it (RFC 4180), formula-leading cells defused. */
 export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {

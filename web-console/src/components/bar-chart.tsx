@@ -5,14 +5,25 @@ export interface Bar {
 }
 
 /** Horizontal stacked bars in plain SVG; the numbers are also in the table beside it for screen readers. */
-export function BarChart({ bars, title }: { bars: Bar[]; title: string }) {
-  const max = Math.max(1, ...bars.map((b) => b.parts.reduce((s, p) => s + p.value, 0)));
+export function BarChart({
+  bars,
+  title,
+  max: fixedMax,
+  testId,
+}: {
+  bars: Bar[];
+  title: string;
+  /** The value of a full bar (100 for percentages); default: the longest bar. */
+  max?: number;
+  testId?: string;
+}) {
+  const max = fixedMax ?? Math.max(1, ...bars.map((b) => b.parts.reduce((s, p) => s + p.value, 0)));
   const rowH = 28;
   const labelW = 170;
   const width = 600;
   const height = bars.length * rowH + 10;
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} class="chart" role="img" aria-label={title}>
+    <svg viewBox={`0 0 ${width} ${height}`} class="chart" role="img" aria-label={title} data-testid={testId}>
       {bars.map((b, i) => {
         let x = labelW;
         const y = i * rowH + 5;

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type AuditFilter, auditCsvUrl, listAudit } from '../api/audit.js';
-import { Badge, ErrorNote, Loading, Page } from '../components/ui.js';
+import { DataTable } from '../components/data-table.js';
+import { Badge, Page } from '../components/ui.js';
 import { t, vnTime } from '../i18n.js';
 import { useAsync } from '../use-async.js';
 
@@ -68,42 +69,27 @@ export function AuditPage() {
           {t('audit.csv')}
         </a>
       </form>
-      <ErrorNote error={entries.error} />
-      {entries.loading && !entries.data ? (
-        <Loading />
-      ) : (
-        <div class="table-wrap">
-          <table class="striped">
-            <thead>
-              <tr>
-                <th scope="col">{t('audit.at')}</th>
-                <th scope="col">{t('audit.actor')}</th>
-                <th scope="col">{t('audit.action')}</th>
-                <th scope="col">{t('audit.target')}</th>
-                <th scope="col">{t('audit.outcome')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(entries.data ?? []).map((e) => (
-                <tr key={e.id}>
-                  <td>{vnTime(e.at)}</td>
-                  <td>{e.actorName ?? e.actorDeviceId ?? '—'}</td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>{e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—'}</td>
-                  <td>
-                    <Badge
-                      state={e.outcome === 'ok' ? 'approved' : 'rejected'}
-                      label={`${t(`outcome.${e.outcome as 'ok'}`)} ${e.statusCode ?? ''}`}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={entries.data}
+        loading={entries.loading}
+        error={entries.error}
+        rowKey={(e) => e.id}
+        columns={[
+          { head: t('audit.at'), cell: (e) => vnTime(e.at) },
+          { head: t('audit.actor'), cell: (e) => e.actorName ?? e.actorDeviceId ?? '—' },
+          { head: t('audit.action'), cell: (e) => <code>{e.action}</code> },
+          { head: t('audit.target'), cell: (e) => (e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—') },
+          {
+            head: t('audit.outcome'),
+            cell: (e) => (
+              <Badge
+                state={e.outcome === 'ok' ? 'approved' : 'rejected'}
+                label={`${t(`outcome.${e.outcome as 'ok'}`)} ${e.statusCode ?? ''}`}
+              />
+            ),
+          },
+        ]}
+      />
     </Page>
   );
 }

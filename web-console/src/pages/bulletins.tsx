@@ -1,5 +1,6 @@
 import { type BulletinState, listBulletins } from '../api/bulletins.js';
-import { Badge, ErrorNote, Loading, Page } from '../components/ui.js';
+import { DataTable } from '../components/data-table.js';
+import { Badge, Page } from '../components/ui.js';
 import { duration, t, vnTime } from '../i18n.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
@@ -41,49 +42,33 @@ export function BulletinsPage() {
           </Link>
         ))}
       </div>
-      <ErrorNote error={list.error} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : (
-        <div class="table-wrap">
-          <table class="striped">
-            <thead>
-              <tr>
-                <th scope="col">{t('bull.title')}</th>
-                <th scope="col">{t('bull.state')}</th>
-                <th scope="col">{t('bull.priority')}</th>
-                <th scope="col">{t('media.length')}</th>
-                <th scope="col">{t('recv.unit')}</th>
-                <th scope="col">{t('bull.updated')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(list.data ?? []).map((b) => (
-                <tr key={b.id} data-bulletin={b.id}>
-                  <td>
-                    <Link href={`/bulletins/${b.id}`}>{b.current.title}</Link>
-                    {b.current.version > 1 && <small class="muted"> v{b.current.version}</small>}
-                  </td>
-                  <td>
-                    <Badge state={b.current.state} label={t(`bstate.${b.current.state}`)} />
-                  </td>
-                  <td>{t(`prio.${b.current.priority}`)}</td>
-                  <td>{duration(b.current.durationMs)}</td>
-                  <td>{s.unitName(b.unitId)}</td>
-                  <td>{vnTime(b.current.submittedAt ?? b.current.createdAt)}</td>
-                </tr>
-              ))}
-              {list.data?.length === 0 && (
-                <tr>
-                  <td colSpan={6} class="muted">
-                    {t('bull.none')}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={list.data}
+        loading={list.loading}
+        error={list.error}
+        rowKey={(b) => b.id}
+        rowAttrs={(b) => ({ 'data-bulletin': b.id })}
+        empty={t('bull.none')}
+        columns={[
+          {
+            head: t('bull.title'),
+            cell: (b) => (
+              <>
+                <Link href={`/bulletins/${b.id}`}>{b.current.title}</Link>
+                {b.current.version > 1 && <small class="muted"> v{b.current.version}</small>}
+              </>
+            ),
+          },
+          {
+            head: t('bull.state'),
+            cell: (b) => <Badge state={b.current.state} label={t(`bstate.${b.current.state}`)} />,
+          },
+          { head: t('bull.priority'), cell: (b) => t(`prio.${b.current.priority}`) },
+          { head: t('media.length'), cell: (b) => duration(b.current.durationMs) },
+          { head: t('recv.unit'), cell: (b) => s.unitName(b.unitId) },
+          { head: t('bull.updated'), cell: (b) => vnTime(b.current.submittedAt ?? b.current.createdAt) },
+        ]}
+      />
     </Page>
   );
 }

@@ -1,12 +1,12 @@
-import { useEffect, useMemo } from 'preact/hooks';
-import { ALERTS_STREAM_URL, listAlerts } from '../api/alerts.js';
+import { useMemo } from 'preact/hooks';
 import { countStates, type DeviceRow, listDevices } from '../api/devices.js';
 import { unitPlayReport } from '../api/reports.js';
 import { subtreeIds, unitTree } from '../api/units.js';
+import { AlertsPanel } from '../components/alerts-panel.js';
 import { DeviceMap } from '../components/device-map.js';
-import { ErrorNote, Loading, Page, Unavailable } from '../components/ui.js';
+import { ErrorNote, Loading, Page } from '../components/ui.js';
 import { UnitTree } from '../components/unit-tree.js';
-import { t, vnTime } from '../i18n.js';
+import { t } from '../i18n.js';
 import { useSession } from '../session.js';
 import { useAsync, useInterval } from '../use-async.js';
 
@@ -29,19 +29,10 @@ export function DashboardPage() {
         : Promise.resolve(null),
     [code],
   );
-  const alerts = useAsync(() => listAlerts('open'), []);
   useInterval(() => {
     devices.reload();
     report.reload();
   }, 10_000);
-  // Alerts are pushed (server-sent events) once monitoring is on the server; each one reloads the panel.
-  const alertsLive = alerts.data !== undefined;
-  useEffect(() => {
-    if (!alertsLive) return;
-    const es = new EventSource(ALERTS_STREAM_URL);
-    es.onmessage = () => alerts.reload();
-    return () => es.close();
-  }, [alertsLive, alerts.reload]);
 
   const list = devices.data ?? [];
   const counts = countStates(list);
@@ -76,21 +67,8 @@ export function DashboardPage() {
         </article>
         <article>
           <h2>{t('dash.alerts')}</h2>
-          {alerts.missing ? (
-            <Unavailable what="dash.alertsMissing" api="GET /api/v1/alerts" />
-          ) : alerts.error ? (
-            <ErrorNote error={alerts.error} />
-          ) : alerts.data?.length === 0 ? (
-            <p class="muted">{t('dash.noAlerts')}</p>
-          ) : (
-            <ul>
-              {alerts.data?.map((a) => (
-                <li key={a.id}>
-                  <strong>{a.kind}</strong> {a.message ?? ''} <small class="muted">{vnTime(a.openedAt)}</small>
-                </li>
-              ))}
-            </ul>
-          )}
+          {/* An alert (a receiver offline, back) changes the counts above too: refresh them at once. */}
+          <AlertsPanel onEvent={devices.reload} />
         </article>
       </div>
       <article>

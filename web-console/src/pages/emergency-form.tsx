@@ -4,7 +4,9 @@ import { type EmergencyStart, startEmergency } from '../api/emergencies.js';
 import { listLibrary } from '../api/library.js';
 import { listLiveMounts } from '../api/live.js';
 import { ErrorNote } from '../components/ui.js';
+import { PlainError } from '../errors.js';
 import { t } from '../i18n.js';
+import { type MicSession, startMic } from '../mic.js';
 import { useSession } from '../session.js';
 import { useAsync } from '../use-async.js';
 
@@ -12,15 +14,16 @@ const selected = (e: Event) => [...(e.currentTarget as HTMLSelectElement).select
 
 /**
  * Start an emergency: targets are units (their whole subtree) and receiver groups (zones), the source is
- * an audio item of the library, played `repeat` times while it is valid.
+ * an audio item of the library played `repeat` times while it is valid, a live mount, a stream, or the
+ * operator's own microphone ("speak now": a mic mount of the operator's unit, relayed as the source).
  */
-export function EmergencyForm({ onStarted }: { onStarted: (id: string) => void }) {
+export function EmergencyForm({ onStarted }: { onStarted: (id: string, mic: MicSession | null) => void }) {
   const s = useSession();
   const library = useAsync(() => listLibrary(), []);
   const groups = useAsync(() => listGroups().catch(() => []), []);
   const [title, setTitle] = useState('');
   const mounts = useAsync(() => (s.can('live.read') ? listLiveMounts().catch(() => []) : Promise.resolve([])), []);
-  const [kind, setKind] = useState<EmergencyStart['source']['kind']>('media');
+  const [kind, setKind] = useState<EmergencyStart['source']['kind'] | 'mic'>('media');
   const [sha, setSha] = useState('');
   const [mountId, setMountId] = useState('');
   const [url, setUrl] = useState('');
@@ -35,20 +38,31 @@ export function EmergencyForm({ onStarted }: { onStarted: (id: string) => void }
   const start = async (e: Event) => {
     e.preventDefault();
     setError(null);
-    if (units.length === 0 && groupIds.length === 0) return setError(new Error(t('emg.noTargets')));
+    if (units.length === 0 && groupIds.length === 0) return setError(new PlainError(t('emg.noTargets')));
     if (!confirm(t('emg.confirm', { title }))) return;
     setBusy(true);
+    let mic: MicSession | null = null;
     try {
+      if (kind === 'mic') mic = await startMic(s.unit?.code ?? units[0] ?? '', title);
+      const source: EmergencyStart['source'] =
+        kind === 'media'
+          ? { kind, sha256: sha }
+          : kind === 'live'
+            ? { kind, mountId }
+            : kind === 'mic'
+              ? { kind: 'live', mountId: mic?.mountId ?? '' }
+              : { kind, url };
       const r = await startEmergency({
         title,
         targets: { units, devices: [], groups: groupIds },
-        source: kind === 'media' ? { kind, sha256: sha } : kind === 'live' ? { kind, mountId } : { kind, url },
-        repeat,
+        source,
+        repeat: kind === 'mic' ? 1 : repeat,
         ...(volume !== null ? { volume } : {}),
         validForS: Math.round(minutes * 60),
       });
-      onStarted(r.emergency.id);
+      onStarted(r.emergency.id, mic);
     } catch (err) {
+      await mic?.stop();
       setError(err);
     } finally {
       setBusy(false);
@@ -66,8 +80,10 @@ export function EmergencyForm({ onStarted }: { onStarted: (id: string) => void }
           <option value="media">{t('emg.source.media')}</option>
           <option value="live">{t('emg.source.live')}</option>
           <option value="stream">{t('emg.source.stream')}</option>
+          {s.can('live.broadcast') && <option value="mic">{t('mic.title')}</option>}
         </select>
       </label>
+      {kind === 'mic' && <p class="muted">{t('mic.hint')}</p>}
       {kind === 'media' && (
         <label>
           {t('emg.audio')}
@@ -171,7 +187,7 @@ export function EmergencyForm({ onStarted }: { onStarted: (id: string) => void }
       </div>
       <ErrorNote error={error} />
       <button type="submit" class="contrast" disabled={busy} aria-busy={busy}>
-        {t('emg.start')}
+        {kind === 'mic' ? (busy ? t('mic.starting') : t('mic.speak')) : t('emg.start')}
       </button>
     </form>
   );

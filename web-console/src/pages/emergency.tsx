@@ -10,9 +10,11 @@ import {
 } from '../api/emergencies.js';
 import { Badge, ErrorNote, Loading, Page, Unavailable } from '../components/ui.js';
 import { t, vnTime } from '../i18n.js';
+import type { MicSession } from '../mic.js';
 import { useSession } from '../session.js';
 import { useAsync, useInterval } from '../use-async.js';
 import { EmergencyForm } from './emergency-form.js';
+import { MicStatus } from './mic-status.js';
 
 /**
  * Start an emergency broadcast (roles with `emergency.start`), watch its reach fill up live (server-sent
@@ -22,6 +24,9 @@ export function EmergencyPage() {
   const s = useSession();
   const existing = useAsync(listEmergencies, []);
   const [currentId, setCurrentId] = useState<string | null>(null);
+  const [mic, setMic] = useState<MicSession | null>(null);
+  // A microphone left on air with no page to stop it is worse than a cut announcement: leaving ends it.
+  useEffect(() => () => void mic?.stop(), [mic]);
 
   if (existing.loading && !existing.data && !existing.error) return <Loading />;
   if (existing.missing)
@@ -38,14 +43,18 @@ export function EmergencyPage() {
         <Watch
           id={currentId}
           canStop={canStart}
+          mic={mic}
           onClose={() => {
+            void mic?.stop();
+            setMic(null);
             setCurrentId(null);
             existing.reload();
           }}
         />
       ) : canStart ? (
         <EmergencyForm
-          onStarted={(id) => {
+          onStarted={(id, m) => {
+            setMic(m);
             setCurrentId(id);
             existing.reload();
           }}
@@ -72,8 +81,18 @@ export function EmergencyPage() {
   );
 }
 
-/** One emergency's reach, live. */
-function Watch({ id, canStop, onClose }: { id: string; canStop: boolean; onClose: () => void }) {
+/** One emergency's reach, live; with the operator's microphone as its source, the mic's state too. */
+function Watch({
+  id,
+  canStop,
+  mic,
+  onClose,
+}: {
+  id: string;
+  canStop: boolean;
+  mic: MicSession | null;
+  onClose: () => void;
+}) {
   const [data, setData] = useState<EmergencyWithReach | null>(null);
   const [live, setLive] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -107,6 +126,7 @@ function Watch({ id, canStop, onClose }: { id: string; canStop: boolean; onClose
     if (!confirm(t('emg.confirmStop', { title: e.title }))) return;
     try {
       await stopEmergency(id, t('emg.stoppedByOperator'));
+      await mic?.stop();
       await refresh();
     } catch (err) {
       setError(err);
@@ -135,11 +155,12 @@ function Watch({ id, canStop, onClose }: { id: string; canStop: boolean; onClose
         <dt>{t('emg.validUntil')}</dt>
         <dd>{vnTime(e.expiresAt)}</dd>
       </dl>
+      {mic && active && <MicStatus mic={mic} />}
       <ErrorNote error={error} />
       <div class="row">
         {canStop && active && (
           <button type="button" class="contrast" onClick={stop}>
-            {t('emg.stop')}
+            {mic ? t('mic.stop') : t('emg.stop')}
           </button>
         )}
         <button type="button" class="secondary outline" onClick={onClose}>

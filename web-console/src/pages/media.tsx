@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { deleteItem, type LibraryItem, listLibrary, upload } from '../api/library.js';
+import { DataTable } from '../components/data-table.js';
 import { AudioPreview, JobProgress, Recorder, TtsMaker, useJobToItem } from '../components/tts-maker.js';
-import { ErrorNote, Loading, Notice, Page } from '../components/ui.js';
+import { ErrorNote, Notice, Page } from '../components/ui.js';
 import { duration, t, vnTime } from '../i18n.js';
 import { useSession } from '../session.js';
 import { useAsync } from '../use-async.js';
@@ -41,52 +42,34 @@ export function MediaPage() {
       )}
       <ErrorNote error={error ?? items.error} />
       <h2>{t('media.library')}</h2>
-      {items.loading && !items.data ? (
-        <Loading />
-      ) : (
-        <div class="table-wrap">
-          <table class="striped">
-            <thead>
-              <tr>
-                <th scope="col">{t('media.title')}</th>
-                <th scope="col">{t('media.kind')}</th>
-                <th scope="col">{t('media.length')}</th>
-                <th scope="col">{t('recv.unit')}</th>
-                <th scope="col">{t('media.added')}</th>
-                <th scope="col">{t('media.listen')}</th>
-                {mayWrite && <th scope="col">{t('ui.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {(items.data ?? []).map((i) => (
-                <tr key={i.id}>
-                  <td>{i.title}</td>
-                  <td>{t(`kind.${i.kind}`)}</td>
-                  <td>{duration(i.durationMs)}</td>
-                  <td>{s.unitName(i.unitId)}</td>
-                  <td>{vnTime(i.createdAt)}</td>
-                  <td>
-                    {/* biome-ignore lint/a11y/useMediaCaption: library audio; its title is in the row */}
-                    <audio
-                      controls
-                      preload="none"
-                      src={i.audioUrl}
-                      aria-label={t('media.preview', { title: i.title })}
-                    />
-                  </td>
-                  {mayWrite && (
-                    <td>
-                      <button type="button" class="secondary outline small" onClick={() => remove(i)}>
-                        {t('ui.delete')}
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={items.data}
+        loading={items.loading}
+        rowKey={(i) => i.id}
+        columns={[
+          { head: t('media.title'), cell: (i) => i.title },
+          { head: t('media.kind'), cell: (i) => t(`kind.${i.kind}`) },
+          { head: t('media.length'), cell: (i) => duration(i.durationMs) },
+          { head: t('recv.unit'), cell: (i) => s.unitName(i.unitId) },
+          { head: t('media.added'), cell: (i) => vnTime(i.createdAt) },
+          {
+            head: t('media.listen'),
+            cell: (i) => (
+              // biome-ignore lint/a11y/useMediaCaption: library audio; its title is in the row
+              <audio controls preload="none" src={i.audioUrl} aria-label={t('media.preview', { title: i.title })} />
+            ),
+          },
+          {
+            head: t('ui.actions'),
+            when: mayWrite,
+            cell: (i) => (
+              <button type="button" class="secondary outline small" onClick={() => remove(i)}>
+                {t('ui.delete')}
+              </button>
+            ),
+          },
+        ]}
+      />
     </Page>
   );
 }

@@ -3,6 +3,7 @@ import { type CommandWithReply, commandHistory, type OperatorCommand, sendComman
 import { playNow, stopPlaying } from '../api/devices.js';
 import { isRouteMissing } from '../api/http.js';
 import { listLibrary } from '../api/library.js';
+import { DataTable } from '../components/data-table.js';
 import { Badge, ErrorNote, Notice, Unavailable } from '../components/ui.js';
 import { DICT } from '../dict/index.js';
 import { duration, type Key, t, vnTime } from '../i18n.js';
@@ -182,43 +183,35 @@ export function CommandHistory({ id }: { id: string }) {
   const history = useAsync(() => commandHistory(id, 20), [id]);
   useInterval(() => history.reload(), 3000);
   if (history.missing) return null;
-  const rows = history.data?.commands ?? [];
   return (
     <article>
       <h2>{t('cmd.history')}</h2>
-      <ErrorNote error={history.error} />
-      {rows.length === 0 ? (
-        <p class="muted">{t('cmd.none')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="striped" data-testid="command-history">
-            <thead>
-              <tr>
-                <th scope="col">{t('cmd.sentAt')}</th>
-                <th scope="col">{t('cmd.command')}</th>
-                <th scope="col">{t('cmd.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id}>
-                  <td>{vnTime(c.createdAt)}</td>
-                  <td>{describe(c)}</td>
-                  <td>
-                    <Badge state={STATUS_BADGE[c.status]} label={t(`cmd.status.${c.status}`)} />
-                    {c.reply?.error ? (
-                      <>
-                        {' '}
-                        <code title={c.reply.error.message ?? ''}>{c.reply.error.code}</code>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={history.data?.commands}
+        loading={history.loading}
+        error={history.error}
+        testId="command-history"
+        rowKey={(c) => c.id}
+        empty={t('cmd.none')}
+        columns={[
+          { head: t('cmd.sentAt'), cell: (c) => vnTime(c.createdAt) },
+          { head: t('cmd.command'), cell: describe },
+          {
+            head: t('cmd.status'),
+            cell: (c) => (
+              <>
+                <Badge state={STATUS_BADGE[c.status]} label={t(`cmd.status.${c.status}`)} />
+                {c.reply?.error ? (
+                  <>
+                    {' '}
+                    <code title={c.reply.error.message ?? ''}>{c.reply.error.code}</code>
+                  </>
+                ) : null}
+              </>
+            ),
+          },
+        ]}
+      />
     </article>
   );
 }

@@ -1,11 +1,13 @@
 import { deviceLogs, devicePlaylist, getDevice, stateOf } from '../api/devices.js';
 import { listLibrary } from '../api/library.js';
 import { listSchedules } from '../api/schedules.js';
+import { DataTable } from '../components/data-table.js';
 import { Badge, ErrorNote, Loading, Page } from '../components/ui.js';
 import { ago, duration, t, vnTime } from '../i18n.js';
 import { useSession } from '../session.js';
 import { useAsync, useInterval } from '../use-async.js';
 import { CommandHistory, Controls } from './receiver-controls.js';
+import { DeviceEvents, HealthHistoryChart } from './receiver-history.js';
 
 export function ReceiverPage({ id }: { id: string }) {
   const s = useSession();
@@ -86,37 +88,31 @@ export function ReceiverPage({ id }: { id: string }) {
       <CommandHistory id={id} />
       <article>
         <h2>{t('recv.history')}</h2>
-        <ErrorNote error={logs.error} />
-        <div class="table-wrap">
-          <table class="striped" data-testid="play-log">
-            <thead>
-              <tr>
-                <th scope="col">{t('recv.when')}</th>
-                <th scope="col">{t('recv.event')}</th>
-                <th scope="col">{t('recv.what')}</th>
-                <th scope="col">{t('recv.played')}</th>
-                <th scope="col">{t('recv.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(logs.data?.logs ?? []).map((l) => (
-                <tr key={l.id}>
-                  <td>{vnTime(l.startedAt ?? l.receivedAt)}</td>
-                  <td>
-                    <Badge
-                      state={l.event === 'finished' ? 'played' : l.event}
-                      label={t(`event.${l.event}` as 'event.finished')}
-                    />
-                  </td>
-                  <td title={l.playId}>{whatPlayed(l.playId, l.sha256)}</td>
-                  <td>{l.playedMs != null ? duration(l.playedMs) : '—'}</td>
-                  <td>{l.reason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={logs.data?.logs}
+          loading={logs.loading}
+          error={logs.error}
+          testId="play-log"
+          rowKey={(l) => l.id}
+          columns={[
+            { head: t('recv.when'), cell: (l) => vnTime(l.startedAt ?? l.receivedAt) },
+            {
+              head: t('recv.event'),
+              cell: (l) => (
+                <Badge
+                  state={l.event === 'finished' ? 'played' : l.event}
+                  label={t(`event.${l.event}` as 'event.finished')}
+                />
+              ),
+            },
+            { head: t('recv.what'), cell: (l) => <span title={l.playId}>{whatPlayed(l.playId, l.sha256)}</span> },
+            { head: t('recv.played'), cell: (l) => (l.playedMs != null ? duration(l.playedMs) : '—') },
+            { head: t('recv.reason'), cell: (l) => l.reason ?? '' },
+          ]}
+        />
       </article>
+      <HealthHistoryChart id={id} />
+      <DeviceEvents id={id} />
       {s.can('schedules.read') && (
         <article>
           <h2>{t('recv.programme')}</h2>

@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
 import { type DeviceRow, type DeviceState, listDevices, stateOf } from '../api/devices.js';
-import { Badge, ErrorNote, Loading, Page } from '../components/ui.js';
+import { DataTable } from '../components/data-table.js';
+import { Badge, Page } from '../components/ui.js';
 import { ago, t } from '../i18n.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
 import { useAsync, useInterval } from '../use-async.js';
+import { BulkControl } from './bulk-control.js';
 
 export function linkText(d: DeviceRow): string {
   const link = d.status?.health?.link;
@@ -40,54 +42,42 @@ export function ReceiversPage() {
           </select>
         </label>
       </div>
-      <ErrorNote error={devices.error} />
-      {devices.loading && !devices.data ? (
-        <Loading />
-      ) : (
-        <div class="table-wrap">
-          <table class="striped">
-            <thead>
-              <tr>
-                <th scope="col">{t('recv.name')}</th>
-                <th scope="col">{t('recv.unit')}</th>
-                <th scope="col">{t('recv.state')}</th>
-                <th scope="col">{t('recv.link')}</th>
-                <th scope="col">{t('recv.temp')}</th>
-                <th scope="col">{t('recv.volume')}</th>
-                <th scope="col">{t('recv.lastSeen')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => {
-                const st = stateOf(d);
-                const h = d.status?.health;
-                return (
-                  <tr key={d.id} data-device={d.id}>
-                    <td>
-                      <Link href={`/receivers/${d.id}`}>{d.name}</Link>
-                    </td>
-                    <td>{s.unitName(d.unitId)}</td>
-                    <td>
-                      <Badge state={st} label={t(`state.${st}`)} />
-                    </td>
-                    <td>{linkText(d)}</td>
-                    <td>{h?.cpuTempC != null ? `${Math.round(h.cpuTempC)} °C` : '—'}</td>
-                    <td>{h ? `${h.volume}${h.muted ? ` (${t('recv.muted')})` : ''}` : d.volume}</td>
-                    <td>{d.status ? ago(d.status.lastSeenAt) : t('recv.never')}</td>
-                  </tr>
-                );
-              })}
-              {rows.length === 0 && (
-                <tr>
-                  <td colSpan={7} class="muted">
-                    {t('recv.none')}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={devices.data && rows}
+        loading={devices.loading}
+        error={devices.error}
+        rowKey={(d) => d.id}
+        rowAttrs={(d) => ({ 'data-device': d.id })}
+        empty={t('recv.none')}
+        columns={[
+          { head: t('recv.name'), cell: (d) => <Link href={`/receivers/${d.id}`}>{d.name}</Link> },
+          { head: t('recv.unit'), cell: (d) => s.unitName(d.unitId) },
+          {
+            head: t('recv.state'),
+            cell: (d) => {
+              const st = stateOf(d);
+              return <Badge state={st} label={t(`state.${st}`)} />;
+            },
+          },
+          { head: t('recv.link'), cell: linkText },
+          {
+            head: t('recv.temp'),
+            cell: (d) => {
+              const c = d.status?.health?.cpuTempC;
+              return c != null ? `${Math.round(c)} °C` : '—';
+            },
+          },
+          {
+            head: t('recv.volume'),
+            cell: (d) => {
+              const h = d.status?.health;
+              return h ? `${h.volume}${h.muted ? ` (${t('recv.muted')})` : ''}` : d.volume;
+            },
+          },
+          { head: t('recv.lastSeen'), cell: (d) => (d.status ? ago(d.status.lastSeenAt) : t('recv.never')) },
+        ]}
+      />
+      {s.can('devices.control') && <BulkControl />}
     </Page>
   );
 }

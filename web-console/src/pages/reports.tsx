@@ -1,17 +1,19 @@
 import { useState } from 'preact/hooks';
-import { downloadCsv, type PlayReport, toCsv, unitPlayReport, unitUptimeReport } from '../api/reports.js';
+import { downloadCsv, type PlayReport, toCsv, unitPlayReport } from '../api/reports.js';
 import type { Unit } from '../api/units.js';
 import { BarChart } from '../components/bar-chart.js';
-import { ErrorNote, Loading, Page, Unavailable } from '../components/ui.js';
+import { DataTable } from '../components/data-table.js';
+import { ErrorNote, Loading, Page } from '../components/ui.js';
 import { t } from '../i18n.js';
 import { useSession } from '../session.js';
 import { useAsync } from '../use-async.js';
 import { vnDate } from '../week.js';
+import { UptimeReport } from './uptime-report.js';
 
 const DAY = 86_400_000;
 const STATUSES = ['played', 'missed', 'skipped', 'failed', 'interrupted'] as const;
 
-/** Scheduled vs played per unit below the user's, from proof of play; uptime once monitoring is merged. */
+/** Scheduled vs played per unit below the user's, from proof of play; uptime from monitoring's unit report. */
 export function ReportsPage() {
   const s = useSession();
   const [from, setFrom] = useState(() => vnDate(Date.now() - 6 * DAY));
@@ -27,10 +29,6 @@ export function ReportsPage() {
     const [a, b] = range();
     return Promise.all(rowsUnits.map(async (u) => ({ unit: u, report: await unitPlayReport(u.code, a, b) })));
   }, [from, to, own?.id]);
-  const uptime = useAsync(
-    () => (own ? unitUptimeReport(own.code, ...range()) : Promise.resolve(null)),
-    [from, to, own?.id],
-  );
 
   const rows = report.data ?? [];
   const count = (r: PlayReport, k: string) => r.totals[k] ?? 0;
@@ -84,52 +82,26 @@ export function ReportsPage() {
                 ],
               }))}
             />
-            <div class="table-wrap">
-              <table class="striped" data-testid="report-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('rep.unit')}</th>
-                    <th scope="col">{t('rep.scheduled')}</th>
-                    {STATUSES.map((k) => (
-                      <th scope="col" key={k}>
-                        {t(`pstatus.${k}`)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map(({ unit, report: r }) => (
-                    <tr key={unit.id}>
-                      <td>{unit.name}</td>
-                      <td>{count(r, 'scheduled')}</td>
-                      {STATUSES.map((k) => (
-                        <td key={k}>{count(r, k)}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={rows}
+              testId="report-table"
+              label={t('rep.played')}
+              rowKey={({ unit }) => unit.id}
+              columns={[
+                { head: t('rep.unit'), cell: ({ unit }) => unit.name },
+                { head: t('rep.scheduled'), cell: ({ report: r }) => count(r, 'scheduled') },
+                ...STATUSES.map((k) => ({
+                  head: t(`pstatus.${k}`),
+                  cell: ({ report: r }: (typeof rows)[number]) => count(r, k),
+                })),
+              ]}
+            />
           </>
         )}
       </article>
       <article>
         <h2>{t('rep.uptime')}</h2>
-        {uptime.missing ? (
-          <Unavailable what="rep.uptimeMissing" api="GET /api/v1/reports/units/:id" />
-        ) : uptime.error ? (
-          <ErrorNote error={uptime.error} />
-        ) : uptime.data ? (
-          <BarChart
-            title={t('rep.uptime')}
-            bars={uptime.data.days.map((d) => ({
-              label: d.date,
-              parts: [{ value: d.uptimePct, className: 'bar-good', name: '%' }],
-            }))}
-          />
-        ) : (
-          <Loading />
-        )}
+        {own && <UptimeReport unit={own} from={range()[0]} to={range()[1]} />}
       </article>
     </Page>
   );

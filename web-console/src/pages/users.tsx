@@ -1,7 +1,8 @@
 import { mayGrant, ROLE_LABELS, ROLES, type Role } from '@nguon/schemas';
 import { useState } from 'preact/hooks';
 import { createUser, listUsers, patchUser, resetPassword, type UserView } from '../api/users.js';
-import { ErrorNote, Loading, Notice, Page } from '../components/ui.js';
+import { DataTable } from '../components/data-table.js';
+import { ErrorNote, Notice, Page } from '../components/ui.js';
 import { getLang, t } from '../i18n.js';
 import { useSession } from '../session.js';
 import { useAsync } from '../use-async.js';
@@ -33,75 +34,67 @@ export function UsersPage() {
       {mayWrite && <NewUser roles={grantable} onDone={() => act(async () => {}, t('users.created'))} />}
       <ErrorNote error={error ?? users.error} />
       {done && <Notice>{done}</Notice>}
-      {users.loading && !users.data ? (
-        <Loading />
-      ) : (
-        <div class="table-wrap">
-          <table class="striped">
-            <thead>
-              <tr>
-                <th scope="col">{t('users.username')}</th>
-                <th scope="col">{t('users.name')}</th>
-                <th scope="col">{t('users.role')}</th>
-                <th scope="col">{t('recv.unit')}</th>
-                <th scope="col">{t('bull.state')}</th>
-                {mayWrite && <th scope="col">{t('ui.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {(users.data ?? []).map((u) => (
-                <tr key={u.id}>
-                  <td>{u.username}</td>
-                  <td>{u.displayName}</td>
-                  <td>
-                    {mayWrite && u.id !== s.user.id && mayGrant(s.user.role, u.role) ? (
-                      <select
-                        aria-label={t('users.roleOf', { name: u.username })}
-                        value={u.role}
-                        onChange={(e) =>
-                          act(() => patchUser(u.id, { role: e.currentTarget.value as Role }), t('users.saved'))
-                        }
-                      >
-                        {grantable.map((r) => (
-                          <option key={r} value={r}>
-                            {ROLE_LABELS[r][getLang()]}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      ROLE_LABELS[u.role][getLang()]
-                    )}
-                  </td>
-                  <td>{s.unitName(u.unitId)}</td>
-                  <td>
-                    {u.disabled
-                      ? t('users.disabled')
-                      : u.lockedUntil && u.lockedUntil > Date.now()
-                        ? t('users.locked')
-                        : t('users.active')}
-                  </td>
-                  {mayWrite && (
-                    <td class="row">
-                      {u.id !== s.user.id && (
-                        <button
-                          type="button"
-                          class="secondary outline small"
-                          onClick={() => act(() => patchUser(u.id, { disabled: !u.disabled }), t('users.saved'))}
-                        >
-                          {u.disabled ? t('users.enable') : t('users.disable')}
-                        </button>
-                      )}
-                      <button type="button" class="secondary outline small" onClick={() => reset(u)}>
-                        {t('users.reset')}
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={users.data}
+        loading={users.loading}
+        rowKey={(u) => u.id}
+        columns={[
+          { head: t('users.username'), cell: (u) => u.username },
+          { head: t('users.name'), cell: (u) => u.displayName },
+          {
+            head: t('users.role'),
+            cell: (u) =>
+              mayWrite && u.id !== s.user.id && mayGrant(s.user.role, u.role) ? (
+                <select
+                  aria-label={t('users.roleOf', { name: u.username })}
+                  value={u.role}
+                  onChange={(e) =>
+                    act(() => patchUser(u.id, { role: e.currentTarget.value as Role }), t('users.saved'))
+                  }
+                >
+                  {grantable.map((r) => (
+                    <option key={r} value={r}>
+                      {ROLE_LABELS[r][getLang()]}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                ROLE_LABELS[u.role][getLang()]
+              ),
+          },
+          { head: t('recv.unit'), cell: (u) => s.unitName(u.unitId) },
+          {
+            head: t('bull.state'),
+            cell: (u) =>
+              u.disabled
+                ? t('users.disabled')
+                : u.lockedUntil && u.lockedUntil > Date.now()
+                  ? t('users.locked')
+                  : t('users.active'),
+          },
+          {
+            head: t('ui.actions'),
+            when: mayWrite,
+            class: 'row',
+            cell: (u) => (
+              <>
+                {u.id !== s.user.id && (
+                  <button
+                    type="button"
+                    class="secondary outline small"
+                    onClick={() => act(() => patchUser(u.id, { disabled: !u.disabled }), t('users.saved'))}
+                  >
+                    {u.disabled ? t('users.enable') : t('users.disable')}
+                  </button>
+                )}
+                <button type="button" class="secondary outline small" onClick={() => reset(u)}>
+                  {t('users.reset')}
+                </button>
+              </>
+            ),
+          },
+        ]}
+      />
     </Page>
   );
 }
