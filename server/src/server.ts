@@ -71,6 +71,9 @@ export interface ServerOverrides {
 
 const isAddrInUse = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
 
+/** How long open HTTP connections may finish at shutdown before they are closed. */
+const SHUTDOWN_GRACE_MS = 3_000;
+
 /** Composes and starts everything: SQLite, embedded broker, the server's MQTT client, HTTP. */
 export async function startServer(
   config: Config,
@@ -293,7 +296,14 @@ export async function startServer(
       clock,
       health: () => ({ mqttConnected: mqtt.connected(), devicesConnected: broker?.connectedCount() ?? null }),
     });
-    cleanups.push(() => app.close());
+    cleanups.push(async () => {
+      // Streams and downloads still open at shutdown (a receiver on a live mount, a keep-alive socket
+      // the client never closed) get a short grace, then are cut, so a stop never hangs on them.
+      const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      cut.unref();
+      await app.close();
+      clearTimeout(cut);
+    });
     // A deep accept queue: thousands of receivers reconnect at once after an outage (live mounts, media).
     await app.listen({ host: config.http.host, port: config.http.port, backlog: 4096 }).catch((err) => {
       throw isAddrInUse(err) ? new PortInUseError('HTTP', config.http.port, 'NGUON_HTTP_PORT') : err;
