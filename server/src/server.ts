@@ -202,9 +202,11 @@ export async function startServer(
       storeLog: (id, l) => void playbackLogs.ingest(id, l),
     });
     cleanups.push(() => monitoring.close());
+    const live = createLiveFromConfig({ config, db, media, publicUrl: () => publicUrl, clock, log });
     const emergency = createEmergencyModule({
       ...{ db, mqtt, units, devices, scopes, audit, mediaRef, clock },
       publicUrl: () => publicUrl,
+      liveStreamUrl: (id, via) => live.streamUrl(id, via),
       isOnline: (id) => monitoring.presence.get(id)?.state === 'online',
       log: log.child({ module: 'emergency' }),
     });
@@ -276,7 +278,7 @@ export async function startServer(
         clock,
         log: log.child({ module: 'commands' }),
       }),
-      live: createLiveFromConfig({ config, db, media, publicUrl: () => publicUrl, clock, log }),
+      live,
     };
     const stopWiring = wireDeviceMessages({ mqtt, services, desired, config, log: log.child({ module: 'ingest' }) });
     cleanups.push(stopWiring);

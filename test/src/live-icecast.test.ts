@@ -1,8 +1,11 @@
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AgentProcess, spawnAgent } from './support/agent-process.js';
 import { makeTone } from './support/audio.js';
+import { emergencyOf, startEmergency, waitReach } from './support/emergency.js';
 import { icecastInstalled, type RunningIcecast, startIcecast } from './support/icecast.js';
 import { pull, walkFrames } from './support/live-client.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { registerDevice, startTestServer, type TestServer } from './support/server.js';
 import { uploadFile } from './support/upload.js';
 
 /**
@@ -17,6 +20,7 @@ describe.runIf(runIt)('live mounts pushed to Icecast', () => {
   let ice: RunningIcecast;
   let server: TestServer;
   let sha256 = '';
+  const agents: AgentProcess[] = [];
 
   beforeAll(async () => {
     if (!icecastInstalled())
@@ -27,6 +31,10 @@ describe.runIf(runIt)('live mounts pushed to Icecast', () => {
     sha256 = (up.body as { sha256: string }).sha256;
   }, 120_000);
   afterAll(async () => {
+    for (const a of agents) {
+      await a.kill('SIGTERM');
+      await rm(a.dir, { recursive: true, force: true });
+    }
     await server?.close();
     await ice?.close();
   });
@@ -116,4 +124,57 @@ describe.runIf(runIt)('live mounts pushed to Icecast', () => {
       await other.close();
     }
   }, 60_000);
+
+  it('an emergency on a pushed mount sends receivers to Icecast (via: icecast); a bad mount is refused', async () => {
+    const r = await server.api<{ mount: { id: string } }>('POST', '/api/v1/live', {
+      kind: 'file',
+      unitCode: '46',
+      title: 'Thông báo khẩn qua Icecast',
+      sha256,
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const id = r.body.mount.id;
+    await waitFor(
+      () => ice.mounts(),
+      (ms) => ms.some((x) => x.mount === `/${id}.mp3`),
+      'the icecast mount',
+    );
+    const device = await registerDevice(server, '19753', 'Loa nghe Icecast');
+    const agent = await spawnAgent({ ...device, player: 'null', heartbeatIntervalS: 2 });
+    agents.push(agent);
+    await waitFor(
+      () => server.api<{ status: { online: boolean } | null }>('GET', `/api/v1/devices/${device.deviceId}`),
+      (res) => res.body.status?.online === true,
+      'the receiver online',
+    );
+
+    // Nothing airs for a mount that does not exist.
+    const unknown = await server.api('POST', '/api/v1/emergencies', {
+      title: 'Không có nguồn',
+      targets: { units: ['19753'] },
+      source: { kind: 'live', mountId: 'khong-co' },
+    });
+    expect(unknown.status).toBe(404);
+
+    const e = await startEmergency(server, {
+      targets: { units: ['19753'] },
+      source: { kind: 'live', mountId: id, via: 'icecast' },
+    });
+    await waitReach(server, e.emergency.id, (reach) => expect(reach.started).toBe(1), agent.output().slice(-2000));
+    // The receiver is Icecast's listener, not the server's.
+    await waitFor(
+      () => ice.mounts(),
+      (ms) => ms.find((x) => x.mount === `/${id}.mp3`)?.listeners === 1,
+      'one Icecast listener',
+    );
+    const info = await server.api<{ mount: { listeners: number } }>('GET', `/api/v1/live/${id}`);
+    expect(info.body.mount.listeners).toBe(0);
+    await server.api('POST', `/api/v1/emergencies/${e.emergency.id}/stop`, { reason: 'thử xong' });
+    await waitFor(
+      () => emergencyOf(server, e.emergency.id),
+      (v) => v.emergency.state !== 'active',
+      'the emergency stopped',
+    );
+    await server.api('DELETE', `/api/v1/live/${id}`);
+  }, 90_000);
 });

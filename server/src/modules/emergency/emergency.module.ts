@@ -25,6 +25,8 @@ export function createEmergencyModule(deps: {
   audit: AuditService;
   mediaRef: (sha256: string) => MediaRef | undefined;
   publicUrl: () => string;
+  /** Where receivers pull a live mount (the live module); throws for an unknown mount. */
+  liveStreamUrl?: (mountId: string, via: 'server' | 'icecast') => string;
   clock: () => number;
   log: Logger;
   /** Live presence (monitoring); without it, the stored device status. */

@@ -24,7 +24,14 @@ const StartBody = z
       .strict(),
     source: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('media'), sha256: Sha256Schema }).strict(),
-      z.object({ kind: z.literal('live'), mountId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict(),
+      z
+        .object({
+          kind: z.literal('live'),
+          mountId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+          /** `icecast`: receivers pull the mount from the Icecast server it is pushed to (scale-out). */
+          via: z.enum(['server', 'icecast']).optional(),
+        })
+        .strict(),
       z.object({ kind: z.literal('stream'), url: z.url({ protocol: /^https?$/ }) }).strict(),
     ]),
     repeat: z.number().int().min(1).max(20).default(1),

@@ -39,7 +39,12 @@ const InputSchema = z.object({
   }),
   source: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('media'), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
-    z.object({ kind: z.literal('live'), mountId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+    z.object({
+      kind: z.literal('live'),
+      mountId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+      /** `icecast`: receivers pull the mount from the Icecast server it is pushed to (scale-out). */
+      via: z.enum(['server', 'icecast']).optional(),
+    }),
     z.object({ kind: z.literal('stream'), url: z.url({ protocol: /^https?$/ }) }),
   ]),
   repeat: z.number().int().min(1).max(20),
@@ -60,6 +65,8 @@ export interface EmergencyServiceDeps {
   /** Is this media part of an approved bulletin? Otherwise the start is audited as approved-on-send. */
   isApproved: (sha256: string) => boolean;
   publicUrl: () => string;
+  /** Where receivers pull a live mount (the live module); throws for an unknown mount. */
+  liveStreamUrl?: (mountId: string, via: 'server' | 'icecast') => string;
   clock: () => number;
   log: Logger;
 }
@@ -74,8 +81,14 @@ export function createEmergencyService(deps: EmergencyServiceDeps) {
       if (!media) throw notFound(`media ${source.sha256}`);
       return { kind: 'file', media };
     }
-    if (source.kind === 'live')
-      return { kind: 'stream', url: liveMountUrl(deps.publicUrl(), source.mountId), auth: 'device' };
+    if (source.kind === 'live') {
+      const via = source.via ?? 'server';
+      // The live module knows its mounts: an unknown one, or Icecast asked of a mount not pushed there,
+      // is refused before anything airs.
+      const url = deps.liveStreamUrl?.(source.mountId, via) ?? liveMountUrl(deps.publicUrl(), source.mountId);
+      // Icecast has no receiver credentials: its listeners pull without them.
+      return { kind: 'stream', url, auth: via === 'icecast' ? 'none' : 'device' };
+    }
     return { kind: 'stream', url: source.url, auth: 'none' };
   }
 

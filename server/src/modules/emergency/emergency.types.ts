@@ -9,7 +9,7 @@ export type EmergencySource =
   /** A processed media file (media_files.sha256), e.g. a library item, a CAP audio resource or TTS. */
   | { kind: 'media'; sha256: string }
   /** A live mount of this server (modules/live), e.g. the operator's microphone or a relayed station. */
-  | { kind: 'live'; mountId: string }
+  | { kind: 'live'; mountId: string; via?: 'server' | 'icecast' | undefined }
   /** An external stream URL the receivers pull directly (http/https, audio/mpeg). */
   | { kind: 'stream'; url: string };
 
