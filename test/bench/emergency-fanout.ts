@@ -8,10 +8,15 @@
  * time, and the server's RSS. Once with the embedded broker and once with this machine's Mosquitto
  * (127.0.0.1:1883) as external broker, in the same run. Prints one JSON line.
  *
- * TODO(lead, issue 7 item 6): the stream-pull variants (10,000 receivers pulling the live mount through
- * icecast2, 4,000 pulling from our server) need live7's `/live/<mountId>.mp3` endpoint. Once merged,
- * `--source live:<mountId>` starts the emergency with that mount; the agents then pull the stream and
- * "audio started" is their first received bytes. Not measured in this branch.
+ * `--source` picks what the receivers play:
+ *   - `media` (default): a processed file, downloaded into each receiver's cache, then played;
+ *   - `icecast`: a live mount (the file played live) that the server pushes as a source to a real
+ *     icecast2 started here; the emergency says `via: 'icecast'`, so the receivers pull the stream from
+ *     Icecast (the scale-out path for 10,000 receivers: this machine caps a process at 20,000 open files,
+ *     so the server cannot hold 10,000 broker connections and 10,000 listeners itself);
+ *   - `live`: the same live mount pulled from the server itself (measure it with 4,000 receivers).
+ * For a stream "audio started" is the receiver's first audio bytes (the simulated receivers decode
+ * nothing).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,6 +31,7 @@ import { topics } from '@nguon/protocols';
 import { provisionDemoReceivers } from '@nguon/server';
 import mqtt from 'mqtt';
 import { makeTone, removeTestAudio } from '../src/support/audio.js';
+import { type RunningIcecast, startIcecast } from '../src/support/icecast.js';
 import { uploadAsAdmin } from './support/bench-api.js';
 import { BENCH_ADMIN_PASSWORD, startBenchServer } from './support/bench-server.js';
 import { printFigures, progress, round } from './support/figures.js';
@@ -37,9 +43,10 @@ const { values } = parseArgs({
     'per-process': { type: 'string', default: '2500' },
     rate: { type: 'string', default: '250' },
     brokers: { type: 'string', default: 'embedded,mosquitto' },
-    'tone-s': { type: 'string', default: '2' },
+    /** Length of the test audio; default 2 s for media, 10 s (played 20 times) for a live mount. */
+    'tone-s': { type: 'string', default: '' },
     'fetch-concurrency': { type: 'string', default: '256' },
-    /** `media` (default) or `live:<mountId>` (needs live7's mount endpoint; see the TODO above). */
+    /** `media` (default), `icecast` or `live`: see above. */
     source: { type: 'string', default: 'media' },
     'timeout-s': { type: 'string', default: '180' },
   },
@@ -110,9 +117,14 @@ async function clearRetained(ids: readonly string[]): Promise<void> {
   await c.endAsync();
 }
 
+const sourceKind = values.source as 'media' | 'icecast' | 'live';
+if (!['media', 'icecast', 'live'].includes(sourceKind)) throw new Error(`--source: media, icecast or live`);
+
 async function runOnce(broker: 'embedded' | 'mosquitto', tone: string) {
   const env: Record<string, string> =
     broker === 'mosquitto' ? { NGUON_MQTT_EMBEDDED: 'false', NGUON_MQTT_URL: MOSQUITTO } : {};
+  const ice = sourceKind === 'icecast' ? await startIcecast({ clients: receivers + 100, burstBytes: 16_000 }) : null;
+  if (ice) env.NGUON_ICECAST_URL = ice.sourceUrl;
   const server = await startBenchServer(env);
   const children: ChildProcess[] = [];
   // The simulated receivers' SD cards live in memory when it can: ten thousand fsyncs on this shared
@@ -160,9 +172,10 @@ async function runOnce(broker: 'embedded' | 'mosquitto', tone: string) {
 
     const sampler = startSampler(process.pid, 250);
     const rssBefore = process.memoryUsage().rss / MB;
-    const source = values.source.startsWith('live:')
-      ? { kind: 'live', mountId: values.source.slice(5) }
-      : { kind: 'media', sha256: media.sha256 };
+    const source =
+      sourceKind === 'media'
+        ? { kind: 'media', sha256: media.sha256 }
+        : { kind: 'live', mountId: await liveMount(api, media.sha256, ice), via: ice ? 'icecast' : 'server' };
     progress(`${broker}: emergency to ${receivers} receivers`);
     const t0 = performance.now();
     const started = await api<{ emergency: { id: string }; targeted: number }>('POST', '/api/v1/emergencies', {
@@ -213,15 +226,41 @@ async function runOnce(broker: 'embedded' | 'mosquitto', tone: string) {
     process.off('uncaughtException', onCrash);
     if (broker === 'mosquitto') await clearRetained(ids).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
+    await ice?.close();
   }
 }
 
-const tone = await makeTone({ seconds: Number(values['tone-s']), format: 'wav' });
+/** A file played live on a mount (pushed to Icecast when there is one); its id once it is on air there. */
+async function liveMount(
+  api: <T>(method: string, url: string, body?: unknown) => Promise<T>,
+  sha256: string,
+  ice: RunningIcecast | null,
+): Promise<string> {
+  const { mount } = await api<{ mount: { id: string } }>('POST', '/api/v1/live', {
+    kind: 'file',
+    unitCode: '46',
+    title: 'Phát trực tiếp — đo tải',
+    sha256,
+    plays: 20,
+    icecast: ice !== null,
+  });
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const info = (
+      await api<{ mount: { state: string; icecast: { state: string } | null } }>('GET', `/api/v1/live/${mount.id}`)
+    ).mount;
+    const onIcecast = ice ? (await ice.mounts()).some((m) => m.mount === `/${mount.id}.mp3`) : true;
+    if (info.state === 'live' && (!ice || (info.icecast?.state === 'pushing' && onIcecast))) return mount.id;
+    if (performance.now() > deadline) throw new Error(`live mount not on air: ${JSON.stringify(info)}`);
+    await sleep(200);
+  }
+}
+
+const tone = await makeTone({ seconds: Number(values['tone-s'] || (sourceKind === 'media' ? 2 : 10)), format: 'wav' });
 const figures: Record<string, unknown> = {
   receivers,
   processes,
   source: values.source,
-  streamVariants: 'TODO: icecast2 (10k) and own-server (4k) stream pulls need live7 mount endpoint',
 };
 try {
   for (const b of values.brokers.split(',') as Array<'embedded' | 'mosquitto'>) figures[b] = await runOnce(b, tone);

@@ -6,6 +6,12 @@ import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
+/**
+ * The better-sqlite3 handle under a drizzle Db (drizzle sets `$client` at run time; the type does not
+ * name it): for hot paths that run one prepared statement per MQTT message rather than building SQL.
+ */
+export const sqliteOf = (db: Db): Database.Database => (db as unknown as { $client: Database.Database }).$client;
+
 /** Committed migrations live beside src/ and dist/, so both resolve them the same way. */
 export const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 

@@ -1,8 +1,8 @@
 import type { DeviceEvent } from '@nguon/protocols';
 import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Db } from '../../db/db.js';
-import { deviceEvents, devices } from '../../db/schema.js';
+import { type Db, sqliteOf } from '../../db/db.js';
+import { deviceEvents } from '../../db/schema.js';
 
 export interface DeviceEventsPage {
   events: Array<typeof deviceEvents.$inferSelect>;
@@ -27,6 +27,14 @@ export function createDeviceEventsService(deps: {
   const batch = deps.retentionBatch ?? 1000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
+  const sqlite = sqliteOf(db);
+  // Stored only for a known receiver, and once per event id.
+  const insertEvent = sqlite.prepare(
+    `INSERT INTO device_events (event_id, device_id, type, level, message, data, device_ts, received_at)
+     SELECT ?, id, ?, ?, ?, ?, ?, ? FROM devices WHERE id = ?
+     ON CONFLICT DO NOTHING`,
+  );
+  const deviceExists = sqlite.prepare('SELECT 1 FROM devices WHERE id = ?').pluck();
 
   /**
    * Deletes what is past retention, `batch` rows at a time, yielding to the event loop in between.
@@ -83,25 +91,21 @@ export function createDeviceEventsService(deps: {
 
     /** Returns false for a duplicate or an event from an unknown receiver (logged, never thrown). */
     ingest(deviceId: string, event: DeviceEvent): boolean {
-      if (!db.select({ id: devices.id }).from(devices).where(eq(devices.id, deviceId)).get()) {
+      // One prepared statement: an emergency brings thousands of these within a second or two.
+      const res = insertEvent.run(
+        event.id,
+        event.type,
+        event.level,
+        event.message ?? null,
+        event.data === undefined ? null : JSON.stringify(event.data),
+        event.ts,
+        clock(),
+        deviceId,
+      );
+      if (res.changes === 1) return true;
+      if (!deviceExists.get(deviceId))
         log.warn({ deviceId, eventId: event.id }, 'event from an unknown receiver dropped');
-        return false;
-      }
-      const res = db
-        .insert(deviceEvents)
-        .values({
-          eventId: event.id,
-          deviceId,
-          type: event.type,
-          level: event.level,
-          message: event.message ?? null,
-          data: event.data ?? null,
-          deviceTs: event.ts,
-          receivedAt: clock(),
-        })
-        .onConflictDoNothing()
-        .run();
-      return res.changes === 1;
+      return false;
     },
 
     /** Newest first; `before` is the `seq` cursor of the previous page. */

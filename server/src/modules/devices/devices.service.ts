@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.js';
 import { devices } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
@@ -60,6 +60,12 @@ export function createDevicesService(deps: {
   changes?: Pick<ReceiverChanges, 'changed'>;
 }) {
   const { db, units, scopes } = deps;
+  // Prepared once: read at every receiver login, subscribe, media and stream request.
+  const byId = db
+    .select()
+    .from(devices)
+    .where(eq(devices.id, sql.placeholder('id')))
+    .prepare();
 
   return {
     /** Registers a receiver; the secret is returned once and only its hash is kept. */
@@ -87,7 +93,7 @@ export function createDevicesService(deps: {
     },
 
     get(id: string): Device {
-      const row = db.select().from(devices).where(eq(devices.id, id)).get();
+      const row = byId.get({ id });
       if (!row) throw notFound(`device ${id}`);
       return strip(row);
     },
@@ -158,7 +164,7 @@ export function createDevicesService(deps: {
 
     /** Checks a device's credentials. Returns its area path when valid and not revoked. */
     verify(id: string, secret: string): { device: Device; areaPath: string[] } | null {
-      const row = db.select().from(devices).where(eq(devices.id, id)).get();
+      const row = byId.get({ id });
       if (!row || row.revokedAt !== null) return null;
       if (!sameHash(sha256Hex(secret), row.secretHash)) return null;
       return { device: strip(row), areaPath: units.path(row.unitId) };

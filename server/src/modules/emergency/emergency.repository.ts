@@ -1,7 +1,7 @@
 import type { EmergencyReport } from '@nguon/protocols';
 import type Database from 'better-sqlite3';
 import { desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/db.js';
+import { type Db, sqliteOf } from '../../db/db.js';
 import { emergencies, emergencyReach } from '../../db/schema.js';
 import { distribution } from './latency.js';
 
@@ -29,8 +29,7 @@ const UPSERT: Record<EmergencyReport['stage'], string> = {
 
 export function createEmergencyRepository(db: Db) {
   // Prepared statements on the driver itself: ten thousand reports in one transaction within milliseconds.
-  // drizzle() sets $client at run time; the Db type does not name it.
-  const sqlite = (db as unknown as { $client: Database.Database }).$client;
+  const sqlite = sqliteOf(db);
   const upserts = Object.fromEntries(Object.entries(UPSERT).map(([k, q]) => [k, sqlite.prepare(q)])) as Record<
     EmergencyReport['stage'],
     Database.Statement<unknown[]>

@@ -1,33 +1,35 @@
 import type { PlaybackLog } from '@nguon/protocols';
 import { desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/db.js';
-import { devices, playbackLogs } from '../../db/schema.js';
+import { type Db, sqliteOf } from '../../db/db.js';
+import { playbackLogs } from '../../db/schema.js';
 
 /** Proof of play. Logs are keyed by the agent's log id: a log resent after a lost ack is stored once. */
 export function createPlaybackLogService(deps: { db: Db; clock: () => number }) {
   const { db, clock } = deps;
+  // One prepared statement per log (thousands a second at a bulletin's start); only a known receiver's.
+  const insert = sqliteOf(db).prepare(
+    `INSERT INTO playback_logs (id, device_id, play_id, command_id, sha256, event, started_at, ended_at, played_ms,
+       reason, device_ts, received_at)
+     SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM devices WHERE id = ?
+     ON CONFLICT DO NOTHING`,
+  );
   return {
     /** Returns false when the log was a duplicate or its device is unknown. */
     ingest(deviceId: string, log: PlaybackLog): boolean {
-      if (!db.select({ id: devices.id }).from(devices).where(eq(devices.id, deviceId)).get()) return false;
-      const res = db
-        .insert(playbackLogs)
-        .values({
-          id: log.id,
-          deviceId,
-          playId: log.playId,
-          commandId: log.commandId ?? null,
-          sha256: log.sha256,
-          event: log.event,
-          startedAt: log.startedAt ?? null,
-          endedAt: log.endedAt ?? null,
-          playedMs: log.playedMs ?? null,
-          reason: log.reason ?? null,
-          deviceTs: log.ts,
-          receivedAt: clock(),
-        })
-        .onConflictDoNothing()
-        .run();
+      const res = insert.run(
+        log.id,
+        log.playId,
+        log.commandId ?? null,
+        log.sha256,
+        log.event,
+        log.startedAt ?? null,
+        log.endedAt ?? null,
+        log.playedMs ?? null,
+        log.reason ?? null,
+        log.ts,
+        clock(),
+        deviceId,
+      );
       return res.changes === 1;
     },
 

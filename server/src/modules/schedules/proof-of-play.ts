@@ -1,6 +1,6 @@
 import type { PlaybackLog } from '@nguon/protocols';
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/db.js';
+import { type Db, sqliteOf } from '../../db/db.js';
 import { playlistItems } from '../../db/schema.js';
 
 /** A scheduled item with no log this long after its planned end is missed. */
@@ -18,39 +18,34 @@ const OUTCOME: Record<PlaybackLog['event'], string> = {
 /** Proof of play: what each receiver did with each scheduled occurrence. */
 export function createProofOfPlay(deps: { db: Db; clock: () => number }) {
   const { db, clock } = deps;
+  // Prepared once: every playback log of every receiver comes through here. The first start stands (an
+  // item back on air after an interruption began when it first did); absent fields are left as they are.
+  const updateFrom = (statuses: string) =>
+    sqliteOf(db).prepare(
+      `UPDATE playlist_items SET status = ?, started_at = coalesce(started_at, ?), ended_at = coalesce(?, ended_at),
+         reason = coalesce(?, reason), updated_at = ?
+       WHERE device_id = ? AND occurrence_key = ? AND status IN (${statuses})`,
+    );
+  const restart = updateFrom("'planned', 'missed', 'cancelled', 'interrupted'");
+  const settle = updateFrom("'planned', 'playing', 'missed', 'cancelled'");
   return {
     /**
      * A playback log for a scheduled occurrence (its playId is the occurrence key) records the outcome.
      * A late log (from a receiver that played offline) overrides "missed": the receiver did play it.
      */
     onLog(deviceId: string, log: PlaybackLog): boolean {
-      const status = OUTCOME[log.event];
       // An item an emergency interrupted comes back on air after it (device-agent scheduler): its second
       // `started` makes it playing again, and its final log then says how it ended and what cut it.
-      const from =
-        log.event === 'started'
-          ? ['planned', 'missed', 'cancelled', 'interrupted']
-          : ['planned', 'playing', 'missed', 'cancelled'];
-      const res = db
-        .update(playlistItems)
-        .set({
-          status,
-          // The first start stands: an item back on air after an interruption began when it first did.
-          ...(log.startedAt !== undefined
-            ? { startedAt: sql`coalesce(${playlistItems.startedAt}, ${log.startedAt})` }
-            : {}),
-          ...(log.endedAt !== undefined ? { endedAt: log.endedAt } : {}),
-          ...(log.reason !== undefined ? { reason: log.reason } : {}),
-          updatedAt: clock(),
-        })
-        .where(
-          and(
-            eq(playlistItems.deviceId, deviceId),
-            eq(playlistItems.occurrenceKey, log.playId),
-            inArray(playlistItems.status, from),
-          ),
-        )
-        .run();
+      const update = log.event === 'started' ? restart : settle;
+      const res = update.run(
+        OUTCOME[log.event],
+        log.startedAt ?? null,
+        log.endedAt ?? null,
+        log.reason ?? null,
+        clock(),
+        deviceId,
+        log.playId,
+      );
       return res.changes > 0;
     },
 

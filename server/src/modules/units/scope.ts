@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/db.js';
+import { type Db, sqliteOf } from '../../db/db.js';
 
 /** What part of the unit tree a caller may act on: everything (admin) or one unit's subtree. */
 export interface Scope {
@@ -9,17 +9,20 @@ export interface Scope {
 
 /** Subtree questions, answered by recursive queries on the unit tree (depth-bounded against bad data). */
 export function createScopeQueries(db: Db) {
+  // Prepared once: asked on every scoped request, including every receiver's stream and media request.
+  const containsStmt = sqliteOf(db)
+    .prepare<[number, number], number>(`
+      WITH RECURSIVE up(id, parent_id, depth) AS (
+        SELECT id, parent_id, 0 FROM units WHERE id = ?
+        UNION ALL
+        SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id WHERE up.depth < 32
+      )
+      SELECT 1 FROM up WHERE id = ? LIMIT 1`)
+    .pluck();
   return {
     /** Is `unitId` the unit `rootId` or below it? */
     contains(rootId: number, unitId: number): boolean {
-      const row = db.get<{ hit: number }>(sql`
-        WITH RECURSIVE up(id, parent_id, depth) AS (
-          SELECT id, parent_id, 0 FROM units WHERE id = ${unitId}
-          UNION ALL
-          SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id WHERE up.depth < 32
-        )
-        SELECT count(*) AS hit FROM up WHERE id = ${rootId}`);
-      return (row?.hit ?? 0) > 0;
+      return containsStmt.get(unitId, rootId) !== undefined;
     },
 
     /** Ids of `rootId` and every unit below it. */

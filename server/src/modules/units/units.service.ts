@@ -1,5 +1,5 @@
 import { count, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/db.js';
+import { type Db, sqliteOf } from '../../db/db.js';
 import { units } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { ReceiverChanges } from '../devices/receiver-changes.js';
@@ -17,17 +17,18 @@ export interface Unit {
 export function createUnitsService(deps: { db: Db; scopes: ScopeQueries; changes?: Pick<ReceiverChanges, 'changed'> }) {
   const { db, scopes } = deps;
 
-  /** This unit and its ancestors, from the top of the tree down. */
-  function ancestors(unitId: number): Unit[] {
-    return db.all<Unit>(sql`
+  // Prepared once: every receiver's MQTT subscribe and media or stream request asks for its path.
+  const ancestorsOf = sqliteOf(db).prepare<[number], Unit>(`
       WITH RECURSIVE up(id, code, name, level, parent_id, depth) AS (
-        SELECT id, code, name, level, parent_id, 0 FROM units WHERE id = ${unitId}
+        SELECT id, code, name, level, parent_id, 0 FROM units WHERE id = ?
         UNION ALL
         SELECT u.id, u.code, u.name, u.level, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id
         WHERE up.depth < 32
       )
       SELECT id, code, name, level, parent_id AS parentId FROM up ORDER BY depth DESC`);
-  }
+
+  /** This unit and its ancestors, from the top of the tree down. */
+  const ancestors = (unitId: number): Unit[] => ancestorsOf.all(unitId);
 
   /** Unit codes from the top of the tree down to this unit: the device's area topic path. */
   const path = (unitId: number): string[] => ancestors(unitId).map((u) => u.code);
