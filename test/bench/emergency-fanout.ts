@@ -72,6 +72,7 @@ function spawnFleet(args: string[]): { child: ChildProcess; ready: Promise<Recor
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.BENCH_FLEET_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FLEET_PROF}`] : []),
       '--conditions=@nguon/source',
       '--import',
       require.resolve('tsx'),

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { MediaCache } from '../media/media-cache.js';
 import type { EventData } from '../outbox/device-events.js';
 import type { PlaybackService } from '../playback/playback.service.js';
+import { runSoon } from '../playback/run-later.js';
 import type { Player } from '../players/player.js';
 import type { EmergencySeen } from './emergency-seen.js';
 
@@ -64,10 +65,13 @@ export function createEmergencyService(deps: EmergencyServiceDeps): EmergencySer
   let active: Active | null = null;
   let closed = false;
 
-  const report = (stage: EmergencyStage, a: Active, extra: EventData = {}) =>
+  // Emergencies taken but not yet recorded as seen (see start()).
+  const taking = new Set<string>();
+
+  const report = (stage: EmergencyStage, a: Active, extra: EventData = {}, at = Math.round(deps.now())) =>
     deps.report(emergencyEventType(stage), stage === 'failed' ? 'error' : 'info', {
       emergencyId: a.msg.emergencyId,
-      at: Math.round(deps.now()),
+      at,
       ...extra,
     });
 
@@ -154,16 +158,33 @@ export function createEmergencyService(deps: EmergencyServiceDeps): EmergencySer
   }
 
   async function start(msg: EmergencyStartMessage): Promise<void> {
-    if (deps.seen.has(msg.emergencyId) || active?.msg.emergencyId === msg.emergencyId) return;
-    await deps.clockReady();
-    if (closed || deps.seen.has(msg.emergencyId)) return;
-    deps.seen.add(msg.emergencyId);
-    if (deps.now() >= msg.expiresAt) {
-      log.info({ emergencyId: msg.emergencyId }, 'emergency already expired: not joined');
-      return;
+    const id = msg.emergencyId;
+    if (taking.has(id) || deps.seen.has(id) || active?.msg.emergencyId === id) return;
+    taking.add(id);
+    try {
+      await deps.clockReady();
+      if (closed || deps.seen.has(id)) return;
+      const receivedAt = Math.round(deps.now());
+      // The instant is taken; the disk writes (seen, the report in the outbox) and the start come after
+      // pending I/O (runSoon), so every receiver that shares this CPU (the fleet simulator: thousands per
+      // process, all handed the same publish at once) takes the command before it waits behind the slower
+      // part of the others. A receiver alone on its CPU loses microseconds.
+      await new Promise<void>((resolve) => runSoon(resolve));
+      if (closed || deps.seen.has(id)) return;
+      deps.seen.add(id);
+      if (receivedAt >= msg.expiresAt) {
+        log.info({ emergencyId: id }, 'emergency already expired: not joined');
+        return;
+      }
+      await take(msg, receivedAt);
+    } finally {
+      taking.delete(id);
     }
+  }
+
+  async function take(msg: EmergencyStartMessage, receivedAt: number): Promise<void> {
     const a: Active = { msg, phase: 'preparing', ending: null, timer: null };
-    report('received', a);
+    report('received', a, {}, receivedAt);
     log.info({ emergencyId: msg.emergencyId, title: msg.title, source: msg.source.kind }, 'emergency received');
     const previous = active;
     active = a;

@@ -34,3 +34,31 @@ export function runLater(ms: number, fn: () => void): void {
     }
   }, ms);
 }
+
+const soon: Array<() => void> = [];
+let draining = false;
+
+function drainOne(): void {
+  const run = soon.shift();
+  if (soon.length > 0) setImmediate(drainOne);
+  else draining = false;
+  try {
+    run?.();
+  } catch {
+    // As above: each caller handles its own errors.
+  }
+}
+
+/**
+ * Runs `fn` after pending I/O, one queued call per turn of the event loop, first come first served. A
+ * receiver alone on its CPU sees a setImmediate. Thousands of simulated receivers sharing one (the fleet)
+ * each take a command at once, however late their socket delivers it, instead of waiting behind every
+ * other receiver's disk writes and downloads for that command.
+ */
+export function runSoon(fn: () => void): void {
+  soon.push(fn);
+  if (!draining) {
+    draining = true;
+    setImmediate(drainOne);
+  }
+}
