@@ -17,6 +17,25 @@ export const UNIT_FILE = path.join(AGENT_DIR, 'deploy/nguon-agent.service');
 /** Bundled in rather than loaded from node_modules. */
 const INLINE = new Set(['zod']);
 
+/**
+ * `z.locales` re-exports zod's 40-odd error-message locales (350 kB of source, kept in the heap as the
+ * script's text); the agent uses only English, which zod registers by itself. Only `en` stays.
+ */
+const englishOnlyZod = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`)
+        ? { path: path.join(path.dirname(args.importer), '../locales/en.js'), namespace: 'zod-en' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 export async function bundleAgent(outfile = path.join(AGENT_DIR, 'dist/nguon-agent.mjs')) {
   const { build } = await import('esbuild');
   const external = new Set();
@@ -37,6 +56,11 @@ export async function bundleAgent(outfile = path.join(AGENT_DIR, 'dist/nguon-age
     outfile,
     logLevel: 'warning',
     legalComments: 'none',
+    plugins: [englishOnlyZod],
+    // Whitespace and syntax only: the source text stays in the heap, but identifiers keep their names
+    // for the stack traces in a receiver's journal.
+    minifyWhitespace: true,
+    minifySyntax: true,
   });
   return outfile;
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AgentConfig } from './config.js';
 import { createHardware, type Hardware } from './hardware/hardware.js';
 import type { HookRunner } from './hardware/hook-runner.js';
+import type { HttpGet } from './media/http-get.js';
 import { createMediaCache, type MediaCache } from './media/media-cache.js';
 import { createDeviceEvents, type DeviceEvents } from './outbox/device-events.js';
 import { createOutbox, type Outbox } from './outbox/outbox.js';
@@ -30,7 +31,7 @@ export interface LocalDeps {
   /** Server time (the clock sync corrects it once connected). */
   serverNow: () => number;
   random?: () => number;
-  fetch?: typeof fetch;
+  httpGet?: HttpGet | undefined;
   /** The network side, filled in later: the outbox calls these only after start. */
   publish: (out: Outgoing) => Promise<void>;
   connected: () => boolean;
@@ -74,7 +75,7 @@ export async function buildLocalParts(deps: LocalDeps): Promise<LocalParts> {
     dir: join(config.dataDir, 'cache'),
     username: config.deviceId,
     password: config.secret,
-    fetch: deps.fetch,
+    httpGet: deps.httpGet,
     maxBytes: config.cacheMaxMb * MB,
     onEvict: (sha256, bytes) => log.info({ sha256, bytes }, 'media evicted from the cache'),
   });

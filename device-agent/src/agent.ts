@@ -9,6 +9,7 @@ import type { AgentConfig } from './config.js';
 import type { HookRunner } from './hardware/hook-runner.js';
 import { createHookRunner } from './hardware/hook-runner.js';
 import { createHealthProbe, type HealthProbe } from './health.js';
+import type { HttpGet } from './media/http-get.js';
 import { routeMessage } from './message-router.js';
 import type { Player } from './players/player.js';
 import { createPlayerFromConfig } from './players/player-factory.js';
@@ -22,7 +23,8 @@ export interface AgentDeps {
   logger?: Logger;
   player?: Player;
   healthProbe?: HealthProbe;
-  fetch?: typeof fetch;
+  /** Media downloads; node:http by default (media/http-get.ts). */
+  httpGet?: HttpGet;
   /** The device's own clock; `config.clockSkewMs` is added to it. Server time comes from the clock sync. */
   now?: () => number;
   random?: () => number;
@@ -159,7 +161,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         runner,
         serverNow: r.clock.serverNow,
         random: deps.random,
-        fetch: deps.fetch,
+        httpGet: deps.httpGet,
         publish: (out) => r.connection.publish(out),
         connected: () => r.connection.isConnected(),
       }),

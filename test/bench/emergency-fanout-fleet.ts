@@ -5,8 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createFleet, createTimerPlayer, type FleetDevice } from '@nguon/device-agent/fleet';
+import { createFleet, createTimerPlayer, type FleetDevice, type HttpGet, httpGet } from '@nguon/device-agent/fleet';
 
 const { values } = parseArgs({
   options: {
@@ -37,23 +38,24 @@ const durations = new Map(
 const fetches: Array<{ queuedMs: number; fetchMs: number; at: number }> = [];
 const p = (xs: number[], q: number) => xs.sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))] ?? null;
 
-function boundedFetch(limit: number): typeof fetch {
+function boundedGet(limit: number): HttpGet {
   let active = 0;
   const queue: Array<() => void> = [];
   const release = () => {
     active -= 1;
     queue.shift()?.();
   };
-  return async (input, init) => {
+  return async (url, init) => {
     const queued = performance.now();
     if (active >= limit) await new Promise<void>((r) => queue.push(r));
     active += 1;
     const t = performance.now();
     try {
-      const res = await fetch(input, init);
-      const body = await res.arrayBuffer();
+      const res = await httpGet(url, init);
+      const chunks: Buffer[] = [];
+      for await (const c of res.body) chunks.push(c as Buffer);
       fetches.push({ queuedMs: t - queued, fetchMs: performance.now() - t, at: Date.now() });
-      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      return { status: res.status, body: Readable.from(chunks) };
     } finally {
       release();
     }
@@ -67,7 +69,7 @@ const fleet = createFleet({
   connectsPerS: Number(values.rate),
   heartbeatIntervalS: 60,
   logLevel: 'error',
-  fetch: boundedFetch(Number(values['fetch-concurrency'])),
+  httpGet: boundedGet(Number(values['fetch-concurrency'])),
   player: createTimerPlayer({
     durationOf: async (file) => {
       const ms = Number(durations.get(path.basename(file, '.mp3')));

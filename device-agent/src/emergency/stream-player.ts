@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import { type HttpGet, httpGet } from '../media/http-get.js';
 import type { Player, PlayHandle, PlayResult } from '../players/player.js';
 import { volumeToGain } from '../players/player-args.js';
 
@@ -12,7 +13,8 @@ export interface StreamSink {
 }
 
 export interface StreamPlayerOptions {
-  fetch?: typeof fetch;
+  /** node:http by default (not fetch(): see media/http-get.ts). */
+  httpGet?: HttpGet | undefined;
   /** HTTP Basic credentials for a mount of our own server; absent for an external URL. */
   auth?: { username: string; password: string } | undefined;
   /** Called once, when the first audio bytes arrive: the "audio started" instant of a stream. */
@@ -60,7 +62,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * `finished` when the source closes it.
  */
 export function createStreamPlayer(opts: StreamPlayerOptions): Player {
-  const doFetch = opts.fetch ?? fetch;
+  const get = opts.httpGet ?? httpGet;
   const attempts = opts.attempts ?? 3;
   const retryDelayMs = opts.retryDelayMs ?? 1000;
   const stallMs = opts.stallMs ?? 8000;
@@ -82,12 +84,12 @@ export function createStreamPlayer(opts: StreamPlayerOptions): Player {
         abort.signal.addEventListener('abort', onStop);
         let stall = setTimeout(() => attempt.abort(), stallMs);
         try {
-          const res = await doFetch(url, { headers, signal: attempt.signal });
-          if (res.status !== 200 || !res.body) throw new Error(`HTTP ${res.status}`);
-          const reader = res.body.getReader();
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) return 'ended';
+          const res = await get(url, { headers, signal: attempt.signal });
+          if (res.status !== 200) {
+            res.body.resume();
+            throw new Error(`HTTP ${res.status}`);
+          }
+          for await (const value of res.body as AsyncIterable<Buffer>) {
             clearTimeout(stall);
             stall = setTimeout(() => attempt.abort(), stallMs);
             if (!started) {
@@ -96,6 +98,7 @@ export function createStreamPlayer(opts: StreamPlayerOptions): Player {
             }
             if (sink) await sink.write(value);
           }
+          return 'ended';
         } finally {
           clearTimeout(stall);
           abort.signal.removeEventListener('abort', onStop);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { type Agent, createAgent, loadAgentConfig, type Player } from '../index.js';
+import type { HttpGet } from '../media/http-get.js';
 import { readAgentVersion } from '../version.js';
 import { createFlakinessDriver, type Flakiness, type FlakinessDriver } from './flakiness.js';
 import { createStatsTracker, type FleetStats } from './fleet-stats.js';
@@ -31,7 +32,7 @@ export interface FleetOptions {
   player?: Player;
   random?: () => number;
   /** Shared by every agent for media downloads, e.g. one with bounded concurrency (emergency bench). */
-  fetch?: typeof fetch;
+  httpGet?: HttpGet;
 }
 
 export interface FleetMember {
@@ -131,7 +132,7 @@ function createMember(d: FleetDevice, opts: FleetOptions, shared: Shared): Fleet
     random,
     agentVersion,
     shutdownTimeoutMs: AGENT_SHUTDOWN_MS,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.httpGet ? { httpGet: opts.httpGet } : {}),
   });
   return { deviceId: d.deviceId, skewMs, agent };
 }

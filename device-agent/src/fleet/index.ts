@@ -1,3 +1,4 @@
+export { type HttpGet, httpGet } from '../media/http-get.js';
 export { agentsPerProcess, openFileLimit } from './fd-budget.js';
 export type { Flakiness } from './flakiness.js';
 export { createFleet, type Fleet, type FleetDevice, type FleetMember, type FleetOptions } from './fleet.js';

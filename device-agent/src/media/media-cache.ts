@@ -2,11 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { MediaRef } from '@nguon/protocols';
 import { createCacheIndex } from './cache-index.js';
+import { type HttpGet, httpGet } from './http-get.js';
 
 export type MediaErrorCode = 'download_failed' | 'checksum_mismatch';
 
@@ -38,7 +38,8 @@ export interface MediaCacheOptions {
   /** HTTP Basic credentials: the receiver's own id and secret. */
   username: string;
   password: string;
-  fetch?: typeof fetch;
+  /** node:http by default (not fetch(): see http-get.ts). */
+  httpGet?: HttpGet | undefined;
   /** Slow 3G links need minutes for a long bulletin; this bounds a stalled one. */
   downloadTimeoutMs?: number;
   /** Bound on the cache's size; least recently used files that are not pinned go first. */
@@ -88,7 +89,7 @@ async function fsyncFile(path: string): Promise<void> {
  * size with least-recently-used eviction of what is not pinned (issue 5 item 2).
  */
 export function createMediaCache(opts: MediaCacheOptions): MediaCache {
-  const doFetch = opts.fetch ?? fetch;
+  const get = opts.httpGet ?? httpGet;
   const timeoutMs = opts.downloadTimeoutMs ?? 15 * 60_000;
   const maxBytes = opts.maxBytes ?? 1024 * 1024 * 1024;
   const now = opts.now ?? Date.now;
@@ -122,15 +123,17 @@ export function createMediaCache(opts: MediaCacheOptions): MediaCache {
     const tmp = join(opts.dir, `${randomUUID()}.part`);
     const hash = createHash('sha256');
     try {
-      const res = await doFetch(media.url, {
+      const res = await get(media.url, {
         headers: { authorization: auth },
         signal: AbortSignal.timeout(timeoutMs),
       }).catch((err: Error) => {
-        throw new MediaError('download_failed', `fetch: ${err.message}`);
+        throw new MediaError('download_failed', `request: ${err.message}`);
       });
-      if (!res.ok || !res.body) throw new MediaError('download_failed', `HTTP ${res.status} for ${media.url}`);
-      const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-      await pipeline(body, hashingTap(hash, media.sizeBytes), createWriteStream(tmp)).catch((err: Error) => {
+      if (res.status < 200 || res.status > 299) {
+        res.body.resume();
+        throw new MediaError('download_failed', `HTTP ${res.status} for ${media.url}`);
+      }
+      await pipeline(res.body, hashingTap(hash, media.sizeBytes), createWriteStream(tmp)).catch((err: Error) => {
         throw err instanceof MediaError ? err : new MediaError('download_failed', `transfer: ${err.message}`);
       });
       const digest = hash.digest('hex');

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleAgent, unitLaunch } from '@nguon/device-agent/bundle';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -23,13 +24,37 @@ export interface AgentProcess {
   respawn(): Promise<AgentProcess>;
 }
 
-function start(dir: string, file: string): AgentProcess {
-  const tsx = require.resolve('tsx');
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@nguon/source', '--import', tsx, path.join(ROOT, 'device-agent/src/main.ts'), file],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
-  );
+interface Launch {
+  argv: string[];
+  env: Record<string, string>;
+}
+
+let bundled: Promise<Launch> | undefined;
+
+/**
+ * From source by default. `NGUON_TEST_AGENT=bundle` runs the receiver's way instead: the production
+ * bundle under nguon-agent.service's Node flags (--jitless…) and environment, built once per test file
+ * (inside node_modules, so its bare imports resolve).
+ */
+function launch(): Promise<Launch> {
+  if (process.env.NGUON_TEST_AGENT !== 'bundle') {
+    const main = path.join(ROOT, 'device-agent/src/main.ts');
+    return Promise.resolve({ argv: ['--conditions=@nguon/source', '--import', require.resolve('tsx'), main], env: {} });
+  }
+  bundled ??= (async () => {
+    const out = path.join(ROOT, `node_modules/.cache/nguon-test/nguon-agent-${process.pid}.mjs`);
+    const { flags, env } = await unitLaunch();
+    return { argv: [...flags, await bundleAgent(out)], env };
+  })();
+  return bundled;
+}
+
+function start(dir: string, file: string, how: Launch): AgentProcess {
+  const child = spawn(process.execPath, [...how.argv, file], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '', ...how.env },
+  });
   let out = '';
   child.stdout?.on('data', (d) => {
     out += d;
@@ -62,14 +87,14 @@ function start(dir: string, file: string): AgentProcess {
       child.kill(signal);
       await exited;
     },
-    respawn: async () => start(dir, file),
+    respawn: async () => start(dir, file, how),
   };
 }
 
-/** Runs the real device agent as its own process, from source, as a receiver would run it. */
+/** Runs the real device agent as its own process, as a receiver would run it (see `launch`). */
 export async function spawnAgent(config: Record<string, unknown>): Promise<AgentProcess> {
   const dir = await mkdtemp(path.join(tmpdir(), 'nguon-agent-'));
   const file = path.join(dir, 'agent.json');
   await writeFile(file, JSON.stringify({ dataDir: path.join(dir, 'data'), logLevel: 'info', ...config }));
-  return start(dir, file);
+  return start(dir, file, await launch());
 }
