@@ -93,7 +93,9 @@ export async function attachServerMqtt(aedes: Aedes, log: Logger): Promise<Serve
   const dispatcher = createDispatcher(log);
   const deliver = (packet: { topic: string; payload: Buffer | string }, cb: () => void) => {
     dispatcher.dispatch(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
-    cb();
+    // Not synchronously: aedes then hands over its next queued message inside this call, and a backlog
+    // (thousands of Last Wills when receivers drop at once) would recurse until the stack overflows.
+    process.nextTick(cb);
   };
   const filters = deviceFilters();
   await Promise.all(
