@@ -1,17 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type AgentProcess, spawnAgent } from './support/agent-process.js';
-import { registerDevice, startTestServer, type TestServer } from './support/server.js';
+import type { AgentProcess } from './support/agent-process.js';
+import { ALERT_WAIT, type Alert, type SensorRig, startSensorRig } from './support/sensor-agent.js';
+import { registerDevice, type TestServer } from './support/server.js';
 
-interface Alert {
-  id: number;
-  kind: string;
-  state: string;
-  title: string;
-  devices: string[];
-}
 interface View {
   unitCode: string;
   own: Record<string, number | null>;
@@ -19,30 +12,25 @@ interface View {
   source: Record<string, string>;
 }
 
-const WAIT = { timeout: 30_000, interval: 200 };
-
 /**
  * Issue 8: per-unit alert thresholds, inherited down the unit tree. A real agent reports 60 °C from a
  * temperature file; the global limit (75 °C) says nothing; the province lowers its limit to 55 °C and
  * the commune's receiver alerts; the commune sets its own 65 °C (nearest wins) and the alert resolves.
  */
 describe('per-unit alert thresholds', () => {
+  let rig: SensorRig;
   let server: TestServer;
-  let agent: AgentProcess | undefined;
   let dir = '';
+  let agent: AgentProcess | undefined;
   beforeAll(async () => {
-    server = await startTestServer({ NGUON_ALERT_EVAL_S: '0.3', NGUON_ALERT_TEMP_C: '75' });
-    dir = await mkdtemp(path.join(tmpdir(), 'nguon-thresholds-'));
+    rig = await startSensorRig({ NGUON_ALERT_TEMP_C: '75' }, 'nguon-thresholds-');
+    ({ server, dir } = rig);
   });
   afterAll(async () => {
-    await agent?.kill('SIGKILL');
-    await server?.close();
-    if (agent) await rm(agent.dir, { recursive: true, force: true });
-    await rm(dir, { recursive: true, force: true });
+    await rig?.close();
   });
 
-  const hot = async () =>
-    (await server.api<{ alerts: Alert[] }>('GET', '/api/v1/alerts?kind=temperature_high&state=active')).body.alerts;
+  const hot = () => rig.alerts('temperature_high', 'active');
   const thresholds = (code: string, method = 'GET', body?: unknown, token?: string) =>
     server.api<{ thresholds: View; error?: { code: string } }>(
       method,
@@ -73,7 +61,7 @@ describe('per-unit alert thresholds', () => {
     const temp = path.join(dir, 'temp');
     await writeFile(temp, '60000\n');
     const device = await registerDevice(server, '19753', 'Loa nóng');
-    agent = await spawnAgent({
+    agent = await rig.spawn({
       ...device,
       player: 'null',
       heartbeatIntervalS: 1,
@@ -85,7 +73,7 @@ describe('per-unit alert thresholds', () => {
         `/api/v1/devices/${device.deviceId}`,
       );
       expect(r.body.status?.health?.cpuTempC, agent?.output().slice(-2000)).toBe(60);
-    }, WAIT);
+    }, ALERT_WAIT);
     const before = await thresholds('19753');
     expect(before.body.thresholds).toMatchObject({
       own: { tempC: null },
@@ -112,7 +100,7 @@ describe('per-unit alert thresholds', () => {
       const [a] = await hot();
       expect(a).toBeDefined();
       return a!;
-    }, WAIT);
+    }, ALERT_WAIT);
     expect(opened.devices).toEqual([device.deviceId]);
     expect(opened.title).toContain('trên 55 °C');
 
@@ -135,11 +123,11 @@ describe('per-unit alert thresholds', () => {
     await vi.waitFor(async () => {
       const r = await server.api<{ alert: Alert }>('GET', `/api/v1/alerts/${opened.id}`);
       expect(r.body.alert.state).toBe('resolved');
-    }, WAIT);
+    }, ALERT_WAIT);
 
     // Back to inheriting: the province's 55 °C is in force again.
     expect((await thresholds('19753', 'DELETE')).body.thresholds.source.tempC).toBe('46');
-    await vi.waitFor(async () => expect(await hot()).toHaveLength(1), WAIT);
+    await vi.waitFor(async () => expect(await hot()).toHaveLength(1), ALERT_WAIT);
 
     const audit = await server.api<{ entries: Array<{ action: string; targetId: string; outcome: string }> }>(
       'GET',

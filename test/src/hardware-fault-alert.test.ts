@@ -1,20 +1,9 @@
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type AgentProcess, spawnAgent } from './support/agent-process.js';
-import { registerDevice, startTestServer, type TestServer } from './support/server.js';
-
-interface Alert {
-  id: number;
-  kind: string;
-  state: string;
-  title: string;
-  devices: string[];
-  details: { faults?: Record<string, { speakerLineOk: boolean | null; amplifierFault: boolean | null }> };
-}
-
-const WAIT = { timeout: 30_000, interval: 200 };
+import type { AgentProcess } from './support/agent-process.js';
+import { ALERT_WAIT, type Alert, type SensorRig, startSensorRig } from './support/sensor-agent.js';
+import { registerDevice, type TestServer } from './support/server.js';
 
 /**
  * Issue 8: speaker line and amplifier faults end to end. The real agent process reads its speaker line
@@ -22,26 +11,22 @@ const WAIT = { timeout: 30_000, interval: 200 };
  * as the hardware would, and the real server opens and resolves the "speaker or amplifier fault" alert.
  */
 describe('speaker and amplifier fault alerts from a real agent', () => {
+  let rig: SensorRig;
   let server: TestServer;
-  let agent: AgentProcess | undefined;
   let dir = '';
-
+  let agent: AgentProcess | undefined;
   beforeAll(async () => {
-    server = await startTestServer({ NGUON_ALERT_EVAL_S: '0.3' });
-    dir = await mkdtemp(path.join(tmpdir(), 'nguon-faults-'));
+    rig = await startSensorRig({}, 'nguon-faults-');
+    ({ server, dir } = rig);
   });
   afterAll(async () => {
-    await agent?.kill('SIGKILL');
-    await server?.close();
-    if (agent) await rm(agent.dir, { recursive: true, force: true });
-    await rm(dir, { recursive: true, force: true });
+    await rig?.close();
   });
 
   const health = async (id: string) =>
     (await server.api<{ status: { health: Record<string, unknown> | null } | null }>('GET', `/api/v1/devices/${id}`))
       .body.status?.health ?? null;
-  const faultAlerts = async (state: string) =>
-    (await server.api<{ alerts: Alert[] }>('GET', `/api/v1/alerts?kind=hardware_fault&state=${state}`)).body.alerts;
+  const faultAlerts = (state: string) => rig.alerts('hardware_fault', state);
 
   it('opens the alert when a line reads fault, resolves it when it clears, survives a missing sensor', async () => {
     const speaker = path.join(dir, 'speaker-line');
@@ -49,7 +34,7 @@ describe('speaker and amplifier fault alerts from a real agent', () => {
     await writeFile(speaker, 'ok\n');
     await writeFile(amp, '0\n');
     const device = await registerDevice(server, '19753', 'Loa có cảm biến');
-    agent = await spawnAgent({
+    agent = await rig.spawn({
       ...device,
       player: 'null',
       heartbeatIntervalS: 1,
@@ -65,7 +50,7 @@ describe('speaker and amplifier fault alerts from a real agent', () => {
     // Both lines read: reported as measured and fine; no alert.
     await vi.waitFor(async () => {
       expect(await health(device.deviceId), out()).toMatchObject({ speakerLineOk: true, amplifierFault: false });
-    }, WAIT);
+    }, ALERT_WAIT);
     expect(await faultAlerts('active')).toHaveLength(0);
 
     // The speaker line opens: one alert, naming the receiver and the fault.
@@ -74,7 +59,7 @@ describe('speaker and amplifier fault alerts from a real agent', () => {
       const [a] = await faultAlerts('active');
       expect(a).toBeDefined();
       return a!;
-    }, WAIT);
+    }, ALERT_WAIT);
     expect(opened.devices).toEqual([device.deviceId]);
     expect(opened.title).toContain('báo hỏng loa hoặc bộ khuếch đại');
     expect(opened.details.faults?.[device.deviceId]).toEqual({ speakerLineOk: false, amplifierFault: false });
@@ -84,7 +69,7 @@ describe('speaker and amplifier fault alerts from a real agent', () => {
     await vi.waitFor(async () => {
       const r = await server.api<{ alert: Alert }>('GET', `/api/v1/alerts/${opened.id}`);
       expect(r.body.alert.state).toBe('resolved');
-    }, WAIT);
+    }, ALERT_WAIT);
 
     // The amplifier's protection trips (through the command hook): a new alert.
     await writeFile(amp, '1\n');
@@ -92,7 +77,7 @@ describe('speaker and amplifier fault alerts from a real agent', () => {
       const [a] = await faultAlerts('active');
       expect(a?.details.faults?.[device.deviceId]).toEqual({ speakerLineOk: true, amplifierFault: true });
       return a!;
-    }, WAIT);
+    }, ALERT_WAIT);
     expect(ampAlert.id).not.toBe(opened.id);
 
     // The sensor disappears (file gone, command fails): no reading, not a crash; the fault is no longer claimed.
@@ -100,7 +85,7 @@ describe('speaker and amplifier fault alerts from a real agent', () => {
     await vi.waitFor(async () => {
       expect(await health(device.deviceId)).toMatchObject({ amplifierFault: null, speakerLineOk: true });
       expect(await faultAlerts('active')).toHaveLength(0);
-    }, WAIT);
+    }, ALERT_WAIT);
     expect(agent.child.exitCode).toBeNull();
   }, 120_000);
 });

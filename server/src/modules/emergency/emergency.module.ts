@@ -8,7 +8,7 @@ import type { DevicesService } from '../devices/devices.service.js';
 import type { ScopeQueries } from '../units/scope.js';
 import type { UnitsService } from '../units/units.service.js';
 import { createEmergencyRepository } from './emergency.repository.js';
-import { createEmergencyService } from './emergency.service.js';
+import { createEmergencyService, type EmergencyServiceDeps } from './emergency.service.js';
 import { createEmergencyReports } from './emergency-reports.js';
 import { createEmergencyTargets } from './emergency-targets.js';
 
@@ -25,8 +25,7 @@ export function createEmergencyModule(deps: {
   audit: AuditService;
   mediaRef: (sha256: string) => MediaRef | undefined;
   publicUrl: () => string;
-  /** Where receivers pull a live mount (the live module); throws for an unknown mount. */
-  liveStreamUrl?: (mountId: string, via: 'server' | 'icecast') => string;
+  liveStreamUrl?: EmergencyServiceDeps['liveStreamUrl'];
   clock: () => number;
   log: Logger;
   /** Live presence (monitoring); without it, the stored device status. */
